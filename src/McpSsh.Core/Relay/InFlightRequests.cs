@@ -1,0 +1,86 @@
+namespace McpSsh.Relay;
+
+/// <summary>
+/// The ids of requests the host sent that the remote has not answered yet, so that each can get an error
+/// when the link ends and so that shutdown can wait for the last answers.
+/// </summary>
+public sealed class InFlightRequests
+{
+    private readonly Lock _lock = new();
+    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+    private TaskCompletionSource _empty = NewEmptySignal(completed: true);
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _ids.Count;
+            }
+        }
+    }
+
+    public void Add(string id)
+    {
+        lock (_lock)
+        {
+            if (_ids.Add(id) && _ids.Count == 1)
+            {
+                _empty = NewEmptySignal(completed: false);
+            }
+        }
+    }
+
+    public bool Contains(string id)
+    {
+        lock (_lock)
+        {
+            return _ids.Contains(id);
+        }
+    }
+
+    /// <summary>Marks a request answered (or cancelled by the host). Unknown ids are ignored.</summary>
+    public void Remove(string id)
+    {
+        lock (_lock)
+        {
+            if (_ids.Remove(id) && _ids.Count == 0)
+            {
+                _empty.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Takes every id still waiting, leaving none.</summary>
+    public IReadOnlyList<string> TakeAll()
+    {
+        lock (_lock)
+        {
+            var ids = _ids.ToList();
+            _ids.Clear();
+            _empty.TrySetResult();
+            return ids;
+        }
+    }
+
+    /// <summary>Completes when no request is waiting for an answer.</summary>
+    public Task WhenEmpty()
+    {
+        lock (_lock)
+        {
+            return _empty.Task;
+        }
+    }
+
+    private static TaskCompletionSource NewEmptySignal(bool completed)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (completed)
+        {
+            signal.SetResult();
+        }
+
+        return signal;
+    }
+}

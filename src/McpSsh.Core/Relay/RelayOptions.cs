@@ -1,0 +1,13 @@
+namespace McpSsh.Relay;
+
+public sealed record RelayOptions
+{
+    /// <summary>The largest frame relayed in either direction (--max-frame-bytes).</summary>
+    public long MaxFrameBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>After the host closes stdin, how long remaining remote output may take to arrive.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Names the far end in messages the host sees, e.g. "127.0.0.1:8022".</summary>
+    public string Endpoint { get; init; } = "remote";
+}

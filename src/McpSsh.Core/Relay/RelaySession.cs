@@ -1,0 +1,253 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using McpSsh.Framing;
+using McpSsh.JsonRpc;
+using Microsoft.Extensions.Logging;
+
+namespace McpSsh.Relay;
+
+/// <summary>
+/// Moves newline-delimited JSON-RPC frames between the host (stdin/stdout) and a remote channel, both ways at
+/// once, byte for byte. Frames are checked, never re-serialised. Tracks in-flight request ids so that no
+/// request is left without an answer when the remote side ends.
+/// </summary>
+public sealed class RelaySession
+{
+    private const int BadLineHeadBytes = 200;
+
+    private readonly PipeReader _hostInput;
+    private readonly IFrameSink _hostOutput;
+    private readonly IRemoteChannel _channel;
+    private readonly RelayOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly bool _trace;
+    private Exception? _hostWriteError;
+    private Exception? _channelWriteError;
+
+    public RelaySession(PipeReader hostInput, IFrameSink hostOutput, IRemoteChannel channel, RelayOptions options, ILogger logger, TimeProvider? time = null)
+    {
+        _hostInput = hostInput;
+        _hostOutput = hostOutput;
+        _channel = channel;
+        _options = options;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _trace = logger.IsEnabled(LogLevel.Trace);
+    }
+
+    public InFlightRequests InFlight { get; } = new();
+
+    /// <summary>
+    /// Runs until one side ends. <paramref name="stop"/> (SIGTERM/SIGINT) is treated like the host closing stdin.
+    /// </summary>
+    public async Task<RelayResult> RunAsync(CancellationToken stop)
+    {
+        Task<bool> fromHost = Task.Run(() => PumpHostAsync(stop));
+        Task<bool> fromRemote = Task.Run(() => FramePump.RunAsync(_channel.Output, _options.MaxFrameBytes, OnRemoteFrame, CancellationToken.None));
+        Task stopped = Task.Delay(Timeout.Infinite, stop).ContinueWith(static _ => { }, TaskScheduler.Default);
+
+        Task first = await Task.WhenAny(fromHost, fromRemote, stopped);
+
+        if (first == fromRemote || _channelWriteError is not null)
+        {
+            return await RemoteEndedAsync(fromRemote);
+        }
+
+        if (_hostWriteError is not null)
+        {
+            return new RelayResult(RelayOutcome.HostWriteFailed, $"writing to the host failed: {_hostWriteError.Message}", 0);
+        }
+
+        // The host is done (stdin EOF) or we were asked to stop: let the remote answer what is in flight.
+        _logger.LogHostInputEnded(InFlight.Count);
+        await DrainAsync(fromRemote);
+        _logger.LogShutdownDrain(InFlight.Count);
+        return new RelayResult(RelayOutcome.HostClosed, "the host closed the session", 0);
+    }
+
+    private async Task<bool> PumpHostAsync(CancellationToken stop)
+    {
+        try
+        {
+            return await FramePump.RunAsync(_hostInput, _options.MaxFrameBytes, OnHostFrame, stop);
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
+        }
+        catch (IOException)
+        {
+            // stdin broke: the host is gone, same as EOF.
+            return true;
+        }
+    }
+
+    private async Task DrainAsync(Task<bool> fromRemote)
+    {
+        Task deadline = Task.Delay(_options.DrainTimeout, _time);
+        if (_channel.CanHalfClose)
+        {
+            // Exec: EOF lets the server finish its answers and exit; its exit ends the output.
+            _channel.CompleteInput();
+            await Task.WhenAny(fromRemote, deadline);
+        }
+        else
+        {
+            // Shell cannot half-close (closing drops output in flight), so wait for the answers we expect.
+            await Task.WhenAny(InFlight.WhenEmpty(), fromRemote, deadline);
+        }
+    }
+
+    private async Task<RelayResult> RemoteEndedAsync(Task<bool> fromRemote)
+    {
+        string reason;
+        try
+        {
+            // The remote pump may still be writing its last frames to the host; those answers count.
+            await fromRemote.WaitAsync(_options.DrainTimeout, _time);
+            reason = _channel.CloseReason;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            reason = _channelWriteError?.Message ?? ex.Message;
+        }
+
+        if (_hostWriteError is not null)
+        {
+            return new RelayResult(RelayOutcome.HostWriteFailed, $"writing to the host failed: {_hostWriteError.Message}", 0);
+        }
+
+        _logger.LogRemoteEnded(_options.Endpoint, reason);
+        int failed = FailInFlight($"connection to {_options.Endpoint} closed: {reason}");
+        return new RelayResult(RelayOutcome.RemoteClosed, reason, failed);
+    }
+
+    /// <summary>Answers every request still in flight with a -32000 error, so no host call waits for a timeout.</summary>
+    public int FailInFlight(string message)
+    {
+        IReadOnlyList<string> ids = InFlight.TakeAll();
+        foreach (string id in ids)
+        {
+            WriteToHost(JsonRpcErrorWriter.Write(id, JsonRpcErrorCode.ConnectionClosed, message));
+        }
+
+        if (ids.Count > 0)
+        {
+            _logger.LogFailedInFlight(ids.Count, message);
+        }
+
+        return ids.Count;
+    }
+
+    private bool OnHostFrame(FrameReadStatus status, ReadOnlySequence<byte> frame)
+    {
+        if (status == FrameReadStatus.Oversized)
+        {
+            string? id = FrameInspector.TryRecoverId(frame);
+            _logger.LogOversizedFrameFromHost(_options.MaxFrameBytes, id ?? "null");
+            return WriteToHost(JsonRpcErrorWriter.Write(id, JsonRpcErrorCode.InvalidRequest,
+                $"message larger than the relay's limit of {_options.MaxFrameBytes} bytes (mcp-ssh --max-frame-bytes); it was not sent"));
+        }
+
+        FrameInspection inspection = FrameInspector.Inspect(frame, _trace);
+        if (!inspection.IsValid)
+        {
+            _logger.LogBadFrameFromHost(frame.Length, inspection.Error!, (int)inspection.ErrorCode, inspection.Info.Id ?? "null");
+            return WriteToHost(JsonRpcErrorWriter.Write(inspection.Info.Id, inspection.ErrorCode, $"{inspection.Error}; the message was not sent"));
+        }
+
+        FrameInfo info = inspection.Info;
+        if (_trace)
+        {
+            _logger.LogFrameFromHost(frame.Length, info.Kind, info.Method, info.Id);
+        }
+
+        if (info.Kind == FrameKind.Request)
+        {
+            InFlight.Add(info.Id!);
+        }
+        else if (info.CancelledRequestId is not null)
+        {
+            // A cancelled request may never be answered (the spec lets the server stay silent).
+            InFlight.Remove(info.CancelledRequestId);
+        }
+
+        try
+        {
+            _channel.SendFrame(frame);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _channelWriteError = ex;
+            return false;
+        }
+    }
+
+    private bool OnRemoteFrame(FrameReadStatus status, ReadOnlySequence<byte> frame)
+    {
+        if (status == FrameReadStatus.Oversized)
+        {
+            string? id = FrameInspector.TryRecoverId(frame);
+            _logger.LogOversizedFrameFromRemote(_options.Endpoint, _options.MaxFrameBytes, id ?? "null");
+            return AnswerDroppedResponse(id, $"the server's answer was larger than the relay's limit of {_options.MaxFrameBytes} bytes (mcp-ssh --max-frame-bytes)");
+        }
+
+        FrameInspection inspection = FrameInspector.Inspect(frame, _trace);
+        if (!inspection.IsValid)
+        {
+            _logger.LogBadFrameFromRemote(_options.Endpoint, frame.Length, inspection.Error!, Head(frame));
+            return AnswerDroppedResponse(inspection.Info.Id, $"the server sent a malformed answer ({inspection.Error})");
+        }
+
+        FrameInfo info = inspection.Info;
+        if (_trace)
+        {
+            _logger.LogFrameFromRemote(frame.Length, info.Kind, info.Method, info.Id);
+        }
+
+        if (info.Kind == FrameKind.Response)
+        {
+            InFlight.Remove(info.Id!);
+        }
+
+        return WriteToHost(frame);
+    }
+
+    /// <summary>A dropped remote line that answered a pending request still gets an answer, so the host does not hang.</summary>
+    private bool AnswerDroppedResponse(string? id, string message)
+    {
+        if (id is null || !InFlight.Contains(id))
+        {
+            return true;
+        }
+
+        InFlight.Remove(id);
+        return WriteToHost(JsonRpcErrorWriter.Write(id, JsonRpcErrorCode.InternalError, message));
+    }
+
+    private bool WriteToHost(byte[] frame) => WriteToHost(new ReadOnlySequence<byte>(frame));
+
+    private bool WriteToHost(ReadOnlySequence<byte> frame)
+    {
+        try
+        {
+            _hostOutput.Write(frame);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            _hostWriteError = ex;
+            return false;
+        }
+    }
+
+    private static string Head(ReadOnlySequence<byte> frame)
+    {
+        ReadOnlySequence<byte> head = frame.Slice(0, Math.Min(frame.Length, BadLineHeadBytes));
+        string text = Encoding.UTF8.GetString(head);
+        return frame.Length > BadLineHeadBytes ? text + "..." : text;
+    }
+}
