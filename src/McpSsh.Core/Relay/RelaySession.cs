@@ -86,17 +86,15 @@ public sealed class RelaySession
 
     private async Task DrainAsync(Task<bool> fromRemote)
     {
+        // First the answers we expect: an MCP server may drop in-flight work on EOF (the C# SDK cancels it),
+        // and a shell cannot half-close at all (closing drops output in flight).
         Task deadline = Task.Delay(_options.DrainTimeout, _time);
-        if (_channel.CanHalfClose)
+        await Task.WhenAny(InFlight.WhenEmpty(), fromRemote, deadline);
+        if (_channel.CanHalfClose && !fromRemote.IsCompleted)
         {
-            // Exec: EOF lets the server finish its answers and exit; its exit ends the output.
+            // Exec: EOF lets the server finish and exit; its exit ends the output.
             _channel.CompleteInput();
             await Task.WhenAny(fromRemote, deadline);
-        }
-        else
-        {
-            // Shell cannot half-close (closing drops output in flight), so wait for the answers we expect.
-            await Task.WhenAny(InFlight.WhenEmpty(), fromRemote, deadline);
         }
     }
 

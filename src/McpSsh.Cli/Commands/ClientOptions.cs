@@ -1,0 +1,72 @@
+using System.CommandLine;
+
+namespace McpSsh.Cli.Commands;
+
+/// <summary>
+/// The client's flags: every flag of the Python m2m-mcp-server-ssh-client with its default (marked
+/// "Python-compatible" in help), plus ours.
+/// </summary>
+internal static class ClientOptions
+{
+    public const string DefaultClientKey = "~/.ssh/m2m_mcp_server_ssh_client";
+    public const string DefaultKnownHosts = "~/.ssh/known_hosts";
+    public const long DefaultMaxFrameBytes = 64L * 1024 * 1024;
+
+    public static readonly Option<string> Host = new("--host")
+    { Description = "SSH server host. Python-compatible", DefaultValueFactory = _ => "localhost", HelpName = "HOST" };
+
+    public static readonly Option<int> Port = new("--port")
+    { Description = "SSH server port. Python-compatible", DefaultValueFactory = _ => 8022, HelpName = "PORT" };
+
+    public static readonly Option<string> Username = new("--username")
+    { Description = "SSH user name. Python-compatible", DefaultValueFactory = _ => "mcp", HelpName = "USER" };
+
+    public static readonly Option<string> ClientKey = new("--client-key")
+    {
+        Description = "Private key (ed25519, ecdsa or rsa; OpenSSH, PEM or PKCS#8). At the default path a missing key is generated (Ed25519). Python-compatible",
+        DefaultValueFactory = _ => DefaultClientKey,
+        HelpName = "FILE",
+    };
+
+    public static readonly Option<string> KnownHosts = new("--known-hosts")
+    { Description = "OpenSSH known_hosts file used to verify the server. Python-compatible", DefaultValueFactory = _ => DefaultKnownHosts, HelpName = "FILE" };
+
+    public static readonly Option<string?> Passphrase = new("--passphrase")
+    { Description = "Passphrase of the private key (visible in process lists: prefer --passphrase-file or MCP_SSH_PASSPHRASE). Python-compatible", HelpName = "TEXT" };
+
+    public static readonly Option<string?> PassphraseFile = new("--passphrase-file")
+    { Description = "Read the key's passphrase from the first line of FILE", HelpName = "FILE" };
+
+    public static readonly Option<bool> DisableHostKeyChecking = new("--disable-host-key-checking")
+    { Description = "Accept any host key (insecure; warned about on every connect). Python-compatible" };
+
+    public static readonly Option<bool> AcceptNew = new("--accept-new")
+    { Description = "Trust on first use: add an unknown host's key to --known-hosts; a changed key is still refused" };
+
+    public static readonly Option<bool> UseKeyServer = new("--use-key-server")
+    { Description = "Fetch the host key from and register the client key with the server's key server. Python-compatible" };
+
+    public static readonly Option<int> KeyServerPort = new("--key-server-port")
+    { Description = "Key server HTTP port. Python-compatible", DefaultValueFactory = _ => 8000, HelpName = "PORT" };
+
+    public static readonly Option<string> LogLevel = new("--log-level")
+    { Description = "TRACE (each frame's direction, size, method and id; never content), DEBUG, INFO, WARNING, ERROR or CRITICAL, any case. Python-compatible", DefaultValueFactory = _ => "INFO", HelpName = "LEVEL" };
+
+    public static readonly Option<string?> LogFile = new("--log-file")
+    { Description = "Also append logs to FILE (logs always go to stderr, never stdout)", HelpName = "FILE" };
+
+    public static readonly Option<string?> RemoteCommand = new("--remote-command")
+    { Description = "Send an exec request for CMD instead of a shell request, e.g. \"npx -y @modelcontextprotocol/server-everything\"", HelpName = "CMD" };
+
+    public static readonly Option<double> ConnectTimeout = new("--connect-timeout")
+    { Description = "Seconds allowed for each connect step (TCP, key exchange, authentication, channel)", DefaultValueFactory = _ => 15, HelpName = "SECONDS" };
+
+    public static readonly Option<long> MaxFrameBytes = new("--max-frame-bytes")
+    { Description = "Largest JSON-RPC message relayed; larger ones are answered with an error and not sent", DefaultValueFactory = _ => DefaultMaxFrameBytes, HelpName = "BYTES" };
+
+    public static IEnumerable<Option> All =>
+    [
+        Host, Port, Username, ClientKey, KnownHosts, Passphrase, PassphraseFile, DisableHostKeyChecking, AcceptNew,
+        UseKeyServer, KeyServerPort, LogLevel, LogFile, RemoteCommand, ConnectTimeout, MaxFrameBytes,
+    ];
+}

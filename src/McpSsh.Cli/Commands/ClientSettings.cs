@@ -1,0 +1,127 @@
+using System.CommandLine;
+using McpSsh.Diagnostics;
+using McpSsh.Ssh;
+using Microsoft.Extensions.Logging;
+using O = McpSsh.Cli.Commands.ClientOptions;
+
+namespace McpSsh.Cli.Commands;
+
+/// <summary>The client's flags after validation: flag combinations checked, paths expanded, passphrase resolved.</summary>
+internal sealed record ClientSettings(
+    SshConnectOptions Ssh,
+    LogLevel LogLevel,
+    string? LogFile,
+    long MaxFrameBytes,
+    bool GenerateMissingKey,
+    IReadOnlyList<string> Warnings)
+{
+    public const string PassphraseVariable = "MCP_SSH_PASSPHRASE";
+
+    public static ClientSettings From(ParseResult parse, Func<string, string?> environment)
+    {
+        var warnings = new List<string>();
+        bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
+
+        if (!LogLevelNames.TryParse(parse.GetValue(O.LogLevel), out LogLevel level))
+        {
+            throw new UsageException($"--log-level '{parse.GetValue(O.LogLevel)}' is not a level; use one of {string.Join(", ", LogLevelNames.All)}");
+        }
+
+        string[] exclusive = [.. new Option[] { O.KnownHosts, O.DisableHostKeyChecking, O.UseKeyServer }.Where(Given).Select(o => o.Name)];
+        if (exclusive.Length > 1)
+        {
+            throw new UsageException($"{string.Join(" and ", exclusive)} cannot be combined: choose one way to verify the server's host key");
+        }
+
+        if (parse.GetValue(O.AcceptNew) && (parse.GetValue(O.DisableHostKeyChecking) || parse.GetValue(O.UseKeyServer)))
+        {
+            throw new UsageException("--accept-new works with --known-hosts; it cannot be combined with --disable-host-key-checking or --use-key-server");
+        }
+
+        if (parse.GetValue(O.UseKeyServer))
+        {
+            throw new UsageException("--use-key-server is not available in this build yet (it arrives with 'mcp-ssh serve'). "
+                + "Meanwhile install the client's public key on the server and use --known-hosts with --accept-new");
+        }
+
+        if (Given(O.KeyServerPort))
+        {
+            warnings.Add("--key-server-port has no effect without --use-key-server");
+        }
+
+        int port = parse.GetValue(O.Port);
+        if (port is < 1 or > 65535)
+        {
+            throw new UsageException($"--port {port} is not a TCP port (1-65535)");
+        }
+
+        double timeout = parse.GetValue(O.ConnectTimeout);
+        if (!(timeout > 0 && timeout <= 3600))
+        {
+            throw new UsageException($"--connect-timeout {timeout} must be between 0 and 3600 seconds");
+        }
+
+        long maxFrame = parse.GetValue(O.MaxFrameBytes);
+        if (maxFrame < 1024)
+        {
+            throw new UsageException($"--max-frame-bytes {maxFrame} is too small; MCP messages need at least 1024");
+        }
+
+        string? remoteCommand = parse.GetValue(O.RemoteCommand);
+        if (remoteCommand is { } rc && string.IsNullOrWhiteSpace(rc))
+        {
+            throw new UsageException("--remote-command is empty; give the command that starts the MCP server on the remote host");
+        }
+
+        string clientKey = parse.GetValue(O.ClientKey)!;
+        var ssh = new SshConnectOptions
+        {
+            Host = parse.GetValue(O.Host)!,
+            Port = port,
+            Username = parse.GetValue(O.Username)!,
+            PrivateKeyPath = PathExpansion.Expand(clientKey),
+            Passphrase = ResolvePassphrase(parse, environment, warnings),
+            KnownHostsPath = PathExpansion.Expand(parse.GetValue(O.KnownHosts)!),
+            HostKeyPolicy = parse.GetValue(O.DisableHostKeyChecking) ? HostKeyPolicy.Disabled
+                : parse.GetValue(O.AcceptNew) ? HostKeyPolicy.AcceptNew
+                : HostKeyPolicy.Strict,
+            ConnectTimeout = TimeSpan.FromSeconds(timeout),
+            RemoteCommand = remoteCommand,
+        };
+
+        string? logFile = parse.GetValue(O.LogFile) is { } lf ? PathExpansion.Expand(lf) : null;
+        return new ClientSettings(ssh, level, logFile, maxFrame, GenerateMissingKey: clientKey == O.DefaultClientKey, warnings);
+    }
+
+    private static string? ResolvePassphrase(ParseResult parse, Func<string, string?> environment, List<string> warnings)
+    {
+        string? inline = parse.GetValue(O.Passphrase);
+        string? file = parse.GetValue(O.PassphraseFile);
+        if (inline is not null && file is not null)
+        {
+            throw new UsageException("--passphrase and --passphrase-file cannot be combined");
+        }
+
+        if (file is not null)
+        {
+            string path = PathExpansion.Expand(file);
+            try
+            {
+                using var reader = new StreamReader(path);
+                return reader.ReadLine() ?? string.Empty;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"cannot read --passphrase-file {path}: {ex.Message}");
+            }
+        }
+
+        if (inline is not null)
+        {
+            warnings.Add($"--passphrase is visible to other users in process lists; prefer --passphrase-file FILE or the {PassphraseVariable} environment variable");
+            return inline;
+        }
+
+        return environment(PassphraseVariable);
+    }
+}

@@ -1,0 +1,41 @@
+namespace McpSsh.Cli;
+
+/// <summary>The documented exit codes (listed in --help and the README).</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Internal = 1;
+    public const int Usage = 2;
+    public const int Unreachable = 3;
+    public const int Timeout = 4;
+    public const int HostKey = 5;
+    public const int Authentication = 6;
+    public const int KeyFile = 7;
+    public const int RemoteClosed = 8;
+    public const int Protocol = 9;
+
+    public const string Table =
+        """
+        Exit codes:
+          0  the host closed the session (stdin EOF, SIGTERM or SIGINT)
+          1  internal error
+          2  usage: bad flags or flag combination
+          3  connection refused, host unreachable or not resolvable
+          4  timeout while connecting (--connect-timeout)
+          5  host key unknown, changed or revoked (known_hosts)
+          6  authentication refused (key not authorized for --username)
+          7  private key missing, unreadable, or wrong/missing passphrase
+          8  the remote side closed the session (server exited, connection lost)
+          9  SSH protocol failure
+        """;
+
+    public static int For(Ssh.ConnectFailure failure) => failure switch
+    {
+        Ssh.ConnectFailure.Unreachable => Unreachable,
+        Ssh.ConnectFailure.Timeout => Timeout,
+        Ssh.ConnectFailure.HostKey => HostKey,
+        Ssh.ConnectFailure.Authentication => Authentication,
+        Ssh.ConnectFailure.KeyFile => KeyFile,
+        _ => Protocol,
+    };
+}

@@ -1,0 +1,114 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using McpSsh.Relay;
+using Microsoft.Extensions.Logging;
+using Renci.SshNet;
+
+namespace McpSsh.Ssh;
+
+/// <summary>
+/// An exec request for --remote-command. Unlike a shell it can half-close (disposing the input stream sends
+/// EOF, but only once a byte was written), keeps stderr apart (drained line by line into our log, since it
+/// grows without bound otherwise) and reports the exit status.
+/// </summary>
+internal sealed class ExecChannel : IRemoteChannel
+{
+    private static readonly byte[] s_newline = "\n"u8.ToArray();
+    private readonly SshLink _link;
+    private readonly SshCommand _command;
+    private readonly Task _execution;
+    private readonly Stream _input;
+    private readonly Lock _writeLock = new();
+    private Exception? _readError;
+
+    public ExecChannel(SshLink link, SshCommand command, ILogger logger)
+    {
+        _link = link;
+        _command = command;
+        _execution = command.ExecuteAsync();
+        _input = command.CreateInputStream();
+
+        // When the command ends abnormally (connection lost) SSH.NET faults the task without ending the output
+        // stream; disposing it turns that into end of output (buffered bytes are still read first).
+        _execution.ContinueWith(_ =>
+        {
+            _command.OutputStream.Dispose();
+            _command.ExtendedOutputStream.Dispose();
+        }, TaskScheduler.Default);
+        Output = StreamToPipe.Start(command.OutputStream, "mcp-ssh exec reader", error => _readError = error);
+        StartStderrLogger(command.ExtendedOutputStream, logger);
+    }
+
+    public PipeReader Output { get; }
+
+    public bool CanHalfClose => true;
+
+    public string CloseReason
+    {
+        get
+        {
+            if (_command.ExitStatus is int status)
+            {
+                return $"remote command exited with status {status}";
+            }
+
+            if (!string.IsNullOrEmpty(_command.ExitSignal))
+            {
+                return $"remote command was killed by signal {_command.ExitSignal}";
+            }
+
+            return _link.DescribeClose(_execution.Exception?.GetBaseException() ?? _readError, "the server closed the exec channel");
+        }
+    }
+
+    public void SendFrame(ReadOnlySequence<byte> frame)
+    {
+        lock (_writeLock)
+        {
+            foreach (ReadOnlyMemory<byte> segment in frame)
+            {
+                _input.Write(segment.Span);
+            }
+
+            _input.Write(s_newline);
+            _input.Flush();
+        }
+    }
+
+    public void CompleteInput()
+    {
+        lock (_writeLock)
+        {
+            _input.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        CompleteInput();
+        _command.Dispose();
+        await _link.DisposeAsync();
+    }
+
+    private static void StartStderrLogger(Stream stderr, ILogger logger)
+    {
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                using var reader = new StreamReader(stderr, Encoding.UTF8);
+                while (reader.ReadLine() is { } line)
+                {
+                    logger.LogRemoteStderr(line);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                // The channel went away; the relay reports why.
+            }
+        })
+        { IsBackground = true, Name = "mcp-ssh exec stderr" };
+        thread.Start();
+    }
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using McpSsh.Relay;
+using McpSsh.Ssh.KnownHosts;
+using McpSsh.Ssh.Keys;
+using Microsoft.Extensions.Logging;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace McpSsh.Ssh;
+
+/// <summary>
+/// Opens the SSH link and the channel to the remote MCP server. Every failure comes out as one
+/// <see cref="SshConnectException"/> whose message says what failed, where, and how to fix it.
+/// </summary>
+public static class SshConnector
+{
+    public static async Task<IRemoteChannel> ConnectAsync(SshConnectOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        IPrivateKeySource key = ClientKeyStore.Load(options.PrivateKeyPath, options.Passphrase);
+        KnownHostsFile knownHosts = LoadKnownHosts(options);
+        string hostName = SshKeyFormat.HostName(options.Host, options.Port);
+
+        var info = new ConnectionInfo(options.Host, options.Port, options.Username, new PrivateKeyAuthenticationMethod(options.Username, key))
+        {
+            Timeout = options.ConnectTimeout,
+        };
+        AlgorithmPreferences.Apply(info, options.HostKeyPolicy == HostKeyPolicy.Disabled ? [] : knownHosts.KnownKeyTypes(hostName));
+
+        var verifier = new HostKeyVerifier(options, knownHosts, logger);
+        var client = new SshClient(info);
+        var link = new SshLink(client);
+        client.HostKeyReceived += verifier.OnHostKeyReceived;
+        client.ErrorOccurred += link.OnErrorOccurred;
+
+        logger.LogConnecting(options.Endpoint, options.Username, options.PrivateKeyPath);
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.ConnectTimeout);
+            try
+            {
+                await client.ConnectAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new SshOperationTimeoutException("TCP connect timed out");
+            }
+
+            IRemoteChannel channel = OpenChannel(link, options, logger);
+            logger.LogConnected(options.Endpoint, info.ServerVersion, info.CurrentKeyExchangeAlgorithm, info.CurrentServerEncryption,
+                stopwatch.ElapsedMilliseconds, options.RemoteCommand is null ? "shell channel (no pty)" : "exec channel");
+            return channel;
+        }
+        catch (Exception ex) when (ex is not SshConnectException and not OperationCanceledException)
+        {
+            await link.DisposeAsync();
+            throw ConnectErrors.Explain(ex, options, verifier.Refusal);
+        }
+        catch
+        {
+            await link.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static KnownHostsFile LoadKnownHosts(SshConnectOptions options)
+    {
+        try
+        {
+            return KnownHostsFile.Load(options.KnownHostsPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SshConnectException(ConnectFailure.HostKey, $"cannot read known_hosts file {options.KnownHostsPath}: {ex.Message}. Fix its permissions or choose another with --known-hosts", ex);
+        }
+    }
+
+    private static IRemoteChannel OpenChannel(SshLink link, SshConnectOptions options, ILogger logger)
+    {
+        if (options.RemoteCommand is null)
+        {
+            return new ShellChannel(link, link.Client.CreateShellStreamNoTerminal(options.ChannelBufferSize));
+        }
+
+        return new ExecChannel(link, link.Client.CreateCommand(options.RemoteCommand), logger);
+    }
+}

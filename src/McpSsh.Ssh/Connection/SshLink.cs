@@ -1,0 +1,44 @@
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace McpSsh.Ssh;
+
+/// <summary>An authenticated SSH connection; owns the <see cref="SshClient"/> and remembers why it failed.</summary>
+internal sealed class SshLink(SshClient client) : IAsyncDisposable
+{
+    private Exception? _error;
+
+    public SshClient Client { get; } = client;
+
+    /// <summary>Called from SSH.NET's listener thread: record only (disconnecting from here would deadlock).</summary>
+    public void OnErrorOccurred(object? sender, ExceptionEventArgs e) => _error ??= e.Exception;
+
+    public string DescribeClose(Exception? streamError, string whenClean)
+    {
+        Exception? cause = _error ?? streamError;
+        if (cause is not null)
+        {
+            return $"the SSH connection was lost ({cause.Message})";
+        }
+
+        return Client.IsConnected ? whenClean : "the SSH connection was closed by the server";
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (Client.IsConnected)
+            {
+                Client.Disconnect();
+            }
+        }
+        catch (Exception ex) when (ex is SshException or ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            // Already gone.
+        }
+
+        Client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,139 @@
+using McpSsh.Ssh.Keys;
+
+namespace McpSsh.Ssh.KnownHosts;
+
+/// <summary>
+/// An OpenSSH known_hosts file, read once. Unparseable lines are skipped (as OpenSSH does) and counted.
+/// </summary>
+public sealed class KnownHostsFile
+{
+    private KnownHostsFile(string path, IReadOnlyList<KnownHostsEntry> entries, int skippedLines)
+    {
+        Path = path;
+        Entries = entries;
+        SkippedLines = skippedLines;
+    }
+
+    public string Path { get; }
+
+    public IReadOnlyList<KnownHostsEntry> Entries { get; }
+
+    public int SkippedLines { get; }
+
+    /// <summary>Loads the file; a missing file is an empty one (every host is unknown).</summary>
+    public static KnownHostsFile Load(string path) =>
+        File.Exists(path) ? Parse(path, File.ReadAllLines(path)) : new KnownHostsFile(path, [], 0);
+
+    public static KnownHostsFile Parse(string path, IEnumerable<string> lines)
+    {
+        var entries = new List<KnownHostsEntry>();
+        int lineNumber = 0, skipped = 0;
+        foreach (string line in lines)
+        {
+            lineNumber++;
+            string text = line.Trim();
+            if (text.Length == 0 || text.StartsWith('#'))
+            {
+                continue;
+            }
+
+            if (TryParseLine(path, lineNumber, text) is { } entry)
+            {
+                entries.Add(entry);
+            }
+            else
+            {
+                skipped++;
+            }
+        }
+
+        return new KnownHostsFile(path, entries, skipped);
+    }
+
+    /// <summary>Judges the key <paramref name="blob"/> offered by <paramref name="hostName"/> (in <c>[host]:port</c> form).</summary>
+    public HostKeyCheck Check(string hostName, byte[] blob)
+    {
+        string keyType = SshKeyFormat.KeyTypeOf(blob);
+        List<KnownHostsEntry> forHost = Entries.Where(e => e.MatchesHost(hostName)).ToList();
+
+        List<KnownHostsEntry> revoked = forHost.Where(e => e.Marker == KnownHostsMarker.Revoked && e.HasKey(blob)).ToList();
+        if (revoked.Count > 0)
+        {
+            return new HostKeyCheck(HostKeyVerdict.Revoked, revoked);
+        }
+
+        List<KnownHostsEntry> plain = forHost.Where(e => e.Marker == KnownHostsMarker.None).ToList();
+        if (plain.FirstOrDefault(e => e.HasKey(blob)) is { } known)
+        {
+            return new HostKeyCheck(HostKeyVerdict.Known, [known]);
+        }
+
+        List<KnownHostsEntry> sameType = plain.Where(e => e.KeyType == keyType).ToList();
+        return sameType.Count > 0
+            ? new HostKeyCheck(HostKeyVerdict.Changed, sameType)
+            : new HostKeyCheck(HostKeyVerdict.Unknown, plain);
+    }
+
+    /// <summary>The key types this file already trusts for the host, in file order (to order host-key algorithms).</summary>
+    public IReadOnlyList<string> KnownKeyTypes(string hostName) =>
+        Entries.Where(e => e.Marker == KnownHostsMarker.None && e.MatchesHost(hostName))
+            .Select(e => e.KeyType)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>True when an <c>@cert-authority</c> line covers the host (only then are certificate host keys useful).</summary>
+    public bool HasCertAuthorityFor(string hostName) =>
+        Entries.Any(e => e.Marker == KnownHostsMarker.CertAuthority && e.MatchesHost(hostName));
+
+    /// <summary>Appends one line atomically (temp file + rename), keeping the file's mode or creating it 0644.</summary>
+    public static void Append(string path, string line)
+    {
+        byte[] existing = File.Exists(path) ? File.ReadAllBytes(path) : [];
+        using var content = new MemoryStream(existing.Length + line.Length + 2);
+        content.Write(existing);
+        if (existing.Length > 0 && existing[^1] != (byte)'\n')
+        {
+            content.WriteByte((byte)'\n');
+        }
+
+        content.Write(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
+        AtomicFile.Write(path, content.ToArray(), AtomicFile.PublicMode, keepExistingMode: true);
+    }
+
+    private static KnownHostsEntry? TryParseLine(string path, int lineNumber, string text)
+    {
+        string[] fields = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        int next = 0;
+        var marker = KnownHostsMarker.None;
+        if (fields[0].StartsWith('@'))
+        {
+            marker = fields[0] switch
+            {
+                "@cert-authority" => KnownHostsMarker.CertAuthority,
+                "@revoked" => KnownHostsMarker.Revoked,
+                _ => (KnownHostsMarker)(-1),
+            };
+            if (!Enum.IsDefined(marker))
+            {
+                return null;
+            }
+
+            next = 1;
+        }
+
+        if (fields.Length < next + 3)
+        {
+            return null;
+        }
+
+        try
+        {
+            byte[] blob = Convert.FromBase64String(fields[next + 2]);
+            return new KnownHostsEntry(path, lineNumber, marker, fields[next], fields[next + 1], blob);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}
