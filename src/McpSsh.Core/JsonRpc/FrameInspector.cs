@@ -50,6 +50,11 @@ public static class FrameInspector
                 return FrameInspection.Invalid(JsonRpcErrorCode.ParseError, "more than one JSON value on one line", info.Id);
             }
 
+            if (!Utf8Validator.IsValid(frame))
+            {
+                return FrameInspection.Invalid(JsonRpcErrorCode.ParseError, "invalid UTF-8", info.Id);
+            }
+
             return FrameInspection.Valid(info);
         }
         catch (JsonException ex)

@@ -1,0 +1,84 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using System.Threading.Channels;
+using McpSsh.Relay;
+
+namespace McpSsh.Tests.Relay;
+
+/// <summary>A remote channel made of in-memory pipes: the test plays the remote MCP server.</summary>
+internal sealed class InMemoryChannel(bool canHalfClose) : IRemoteChannel
+{
+    private readonly Pipe _remoteOutput = new();
+    private readonly Channel<string> _sent = Channel.CreateUnbounded<string>();
+
+    public List<string> Events { get; } = [];
+
+    public PipeReader Output => _remoteOutput.Reader;
+
+    public bool CanHalfClose => canHalfClose;
+
+    public string CloseReason { get; set; } = "test remote closed";
+
+    public void SendFrame(ReadOnlySequence<byte> frame)
+    {
+        string text = Encoding.UTF8.GetString(frame);
+        lock (Events)
+        {
+            Events.Add("sent " + text);
+        }
+
+        _sent.Writer.TryWrite(text);
+    }
+
+    public TaskCompletionSource InputCompleted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void CompleteInput()
+    {
+        lock (Events)
+        {
+            Events.Add("eof");
+        }
+
+        InputCompleted.TrySetResult();
+    }
+
+    /// <summary>Waits (bounded) for the next frame the relay sent to the remote.</summary>
+    public async Task<string> NextSentAsync() =>
+        await _sent.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+    public async Task RemoteWritesAsync(string text)
+    {
+        lock (Events)
+        {
+            Events.Add("remote " + text.TrimEnd('\n'));
+        }
+
+        await _remoteOutput.Writer.WriteAsync(Encoding.UTF8.GetBytes(text));
+    }
+
+    public void RemoteEnds() => _remoteOutput.Writer.Complete();
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>Collects what the relay writes to the host, line by line.</summary>
+internal sealed class HostOutput : IFrameSink
+{
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+
+    public void Write(ReadOnlySequence<byte> frame) => _lines.Writer.TryWrite(Encoding.UTF8.GetString(frame));
+
+    public async Task<string> NextAsync() => await _lines.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+    public List<string> Drain()
+    {
+        var lines = new List<string>();
+        while (_lines.Reader.TryRead(out string? line))
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+}
