@@ -15,7 +15,7 @@ public class ChannelModeTests(SshdFixture sshd)
     public async Task ExecMode_RemoteCommandStartsTheTestServer()
     {
         await using ClientSession session = await McpSshRun.ConnectAsync(McpSshRun.Args(sshd, sshd.ExecKey, "--remote-command", sshd.TestServerCommand, "--log-level", "debug"));
-        Assert.Equal("mcp-ssh-test-server", session.Client.ServerInfo.Name);
+        Assert.Equal("mcp-ssh-test-server", session.Client.ServerInfo!.Name);
         Assert.Equal("echo: exec", Text(await session.Client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "exec" })));
         Assert.Contains("exec channel", session.Stderr);
     }
@@ -43,7 +43,7 @@ public class ChannelModeTests(SshdFixture sshd)
             : McpSshRun.Args(sshd, sshd.EverythingKey);
         await using ClientSession session = await McpSshRun.ConnectAsync(args);
 
-        Assert.Contains("everything", session.Client.ServerInfo.Name, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("everything", session.Client.ServerInfo!.Name, StringComparison.OrdinalIgnoreCase);
         IList<McpClientTool> tools = await session.Client.ListToolsAsync();
         Assert.Contains(tools, t => t.Name == "get-sum");
         Assert.Equal("Echo: over ssh", Text(await session.Client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "over ssh" })));

@@ -1,4 +1,5 @@
 using McpSsh.IntegrationTests.Fixtures;
+using McpSsh.Tests.Common;
 
 namespace McpSsh.IntegrationTests;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using McpSsh.IntegrationTests.Fixtures;
+using McpSsh.Tests.Common;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 

@@ -24,7 +24,7 @@ public class McpFeaturesTests(SshdFixture sshd)
         await using ClientSession session = await ConnectAsync();
         McpClient client = session.Client;
 
-        Assert.Equal("mcp-ssh-test-server", client.ServerInfo.Name);
+        Assert.Equal("mcp-ssh-test-server", client.ServerInfo!.Name);
         Assert.Equal("Test server for mcp-ssh.", client.ServerInstructions);
 
         IList<McpClientTool> tools = await client.ListToolsAsync();

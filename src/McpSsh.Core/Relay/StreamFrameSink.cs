@@ -3,8 +3,8 @@ using System.Buffers;
 namespace McpSsh.Relay;
 
 /// <summary>
-/// Writes frames to a stream (stdout), one line each, flushed. Both relay directions may write here
-/// (relayed frames and the relay's own error answers), so writes are serialised.
+/// Writes frames to a stream, one line each, flushed: stdout, where both relay directions write (relayed
+/// frames and the relay's own error answers), and the SSH channel's input. Writes are serialised.
 /// </summary>
 public sealed class StreamFrameSink(Stream stream) : IFrameSink
 {
@@ -22,6 +22,15 @@ public sealed class StreamFrameSink(Stream stream) : IFrameSink
 
             stream.Write(s_newline);
             stream.Flush();
+        }
+    }
+
+    /// <summary>Disposes the stream once no write is in progress (for a channel input: sends EOF).</summary>
+    public void Close()
+    {
+        lock (_lock)
+        {
+            stream.Dispose();
         }
     }
 }

@@ -14,12 +14,10 @@ namespace McpSsh.Ssh;
 /// </summary>
 internal sealed class ExecChannel : IRemoteChannel
 {
-    private static readonly byte[] s_newline = "\n"u8.ToArray();
     private readonly SshLink _link;
     private readonly SshCommand _command;
     private readonly Task _execution;
-    private readonly Stream _input;
-    private readonly Lock _writeLock = new();
+    private readonly StreamFrameSink _input;
     private Exception? _readError;
 
     public ExecChannel(SshLink link, SshCommand command, ILogger logger)
@@ -27,7 +25,7 @@ internal sealed class ExecChannel : IRemoteChannel
         _link = link;
         _command = command;
         _execution = command.ExecuteAsync();
-        _input = command.CreateInputStream();
+        _input = new StreamFrameSink(command.CreateInputStream());
 
         // When the command ends abnormally (connection lost) SSH.NET faults the task without ending the output
         // stream; disposing it turns that into end of output (buffered bytes are still read first).
@@ -62,27 +60,9 @@ internal sealed class ExecChannel : IRemoteChannel
         }
     }
 
-    public void SendFrame(ReadOnlySequence<byte> frame)
-    {
-        lock (_writeLock)
-        {
-            foreach (ReadOnlyMemory<byte> segment in frame)
-            {
-                _input.Write(segment.Span);
-            }
+    public void SendFrame(ReadOnlySequence<byte> frame) => _input.Write(frame);
 
-            _input.Write(s_newline);
-            _input.Flush();
-        }
-    }
-
-    public void CompleteInput()
-    {
-        lock (_writeLock)
-        {
-            _input.Dispose();
-        }
-    }
+    public void CompleteInput() => _input.Close();
 
     public async ValueTask DisposeAsync()
     {

@@ -12,16 +12,16 @@ namespace McpSsh.Ssh;
 /// </summary>
 internal sealed class ShellChannel : IRemoteChannel
 {
-    private static readonly byte[] s_newline = "\n"u8.ToArray();
     private readonly SshLink _link;
     private readonly ShellStream _stream;
-    private readonly Lock _writeLock = new();
+    private readonly StreamFrameSink _input;
     private Exception? _readError;
 
     public ShellChannel(SshLink link, ShellStream stream)
     {
         _link = link;
         _stream = stream;
+        _input = new StreamFrameSink(stream);
         Output = StreamToPipe.Start(stream, "mcp-ssh shell reader", error => _readError = error);
     }
 
@@ -31,19 +31,7 @@ internal sealed class ShellChannel : IRemoteChannel
 
     public string CloseReason => _link.DescribeClose(_readError, "the server closed the shell channel");
 
-    public void SendFrame(ReadOnlySequence<byte> frame)
-    {
-        lock (_writeLock)
-        {
-            foreach (ReadOnlyMemory<byte> segment in frame)
-            {
-                _stream.Write(segment.Span);
-            }
-
-            _stream.Write(s_newline);
-            _stream.Flush();
-        }
-    }
+    public void SendFrame(ReadOnlySequence<byte> frame) => _input.Write(frame);
 
     public void CompleteInput()
     {

@@ -1,3 +1,4 @@
+using McpSsh.Tests.Common;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;

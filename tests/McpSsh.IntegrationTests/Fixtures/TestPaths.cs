@@ -65,35 +65,3 @@ internal static class TestPaths
         throw new InvalidOperationException("cannot find McpSsh.sln above " + AppContext.BaseDirectory);
     }
 }
-
-/// <summary>Runs a short command (ssh-keygen, ssh-keyscan) and returns its stdout, or throws with its stderr.</summary>
-internal static class Tool
-{
-    public static string Run(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
-        process.StandardInput.Close();
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(60_000))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} did not finish in 60 s");
-        }
-
-        return process.ExitCode == 0 ? stdout.Result : throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {stderr.Result}");
-    }
-
-    public static string KeyGen(string directory, string name, string type, string passphrase = "")
-    {
-        string path = Path.Combine(directory, name);
-        Run("ssh-keygen", "-q", "-t", type, "-N", passphrase, "-f", path, "-C", name);
-        return path;
-    }
-}

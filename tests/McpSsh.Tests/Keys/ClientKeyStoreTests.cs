@@ -1,5 +1,6 @@
 using McpSsh.Ssh;
 using McpSsh.Ssh.Keys;
+using McpSsh.Tests.Common;
 using McpSsh.Tests.Support;
 using Renci.SshNet;
 
@@ -21,7 +22,7 @@ public class ClientKeyStoreTests : IDisposable
     [InlineData("ecdsa", "PKCS8", null)]
     public void Load_UnencryptedKeysFromSshKeygen_Load(string type, string? format, int? bits)
     {
-        string path = Tools.KeyGen(_dir.Path, $"k_{type}_{format}", type, format: format, bits: bits);
+        string path = Tool.KeyGen(_dir.Path, $"k_{type}_{format}", type, format: format, bits: bits);
         Assert.NotEmpty(ClientKeyStore.Load(path, passphrase: null).HostKeyAlgorithms);
     }
 
@@ -33,7 +34,7 @@ public class ClientKeyStoreTests : IDisposable
     [InlineData("rsa", "PKCS8")]
     public void Load_EncryptedKeys_NeedTheRightPassphrase(string type, string? format)
     {
-        string path = Tools.KeyGen(_dir.Path, $"enc_{type}_{format}", type, passphrase: "correct horse", format: format, bits: type == "rsa" ? 2048 : null);
+        string path = Tool.KeyGen(_dir.Path, $"enc_{type}_{format}", type, passphrase: "correct horse", format: format, bits: type == "rsa" ? 2048 : null);
 
         Assert.NotEmpty(ClientKeyStore.Load(path, "correct horse").HostKeyAlgorithms);
 
@@ -50,14 +51,14 @@ public class ClientKeyStoreTests : IDisposable
     [Fact]
     public void Load_PassphraseForUnencryptedKey_IsIgnored()
     {
-        string path = Tools.KeyGen(_dir.Path, "plain", "ed25519");
+        string path = Tool.KeyGen(_dir.Path, "plain", "ed25519");
         Assert.NotEmpty(ClientKeyStore.Load(path, "not needed").HostKeyAlgorithms);
     }
 
     [Fact]
     public void Load_RsaKey_OffersOnlySha2Signatures()
     {
-        string path = Tools.KeyGen(_dir.Path, "rsa", "rsa", bits: 2048);
+        string path = Tool.KeyGen(_dir.Path, "rsa", "rsa", bits: 2048);
         Assert.Equal(["rsa-sha2-512", "rsa-sha2-256"], ClientKeyStore.Load(path, null).HostKeyAlgorithms.Select(a => a.Name));
     }
 
@@ -85,7 +86,7 @@ public class ClientKeyStoreTests : IDisposable
         Assert.StartsWith("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5", publicLine);
 
         // ssh-keygen -y derives the public key from our private key file: proves the format and the key pair.
-        string derived = Tools.Run("ssh-keygen", "-y", "-f", path).Trim();
+        string derived = Tool.Run("ssh-keygen", "-y", "-f", path).Trim();
         Assert.Equal(string.Join(' ', publicLine.Split(' ')[..2]), string.Join(' ', derived.Split(' ')[..2]));
         Assert.Equal(["ssh-ed25519"], ClientKeyStore.Load(path, null).HostKeyAlgorithms.Select(a => a.Name));
         Assert.False(ClientKeyStore.IsReadableByOthers(path));
@@ -94,7 +95,7 @@ public class ClientKeyStoreTests : IDisposable
     [Fact]
     public void IsReadableByOthers_GroupReadableKey_IsFlagged()
     {
-        string path = Tools.KeyGen(_dir.Path, "open", "ed25519");
+        string path = Tool.KeyGen(_dir.Path, "open", "ed25519");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
         Assert.True(ClientKeyStore.IsReadableByOthers(path));
     }

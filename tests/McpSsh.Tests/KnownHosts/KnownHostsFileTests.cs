@@ -1,4 +1,5 @@
 using McpSsh.Ssh.KnownHosts;
+using McpSsh.Tests.Common;
 using McpSsh.Tests.Support;
 
 namespace McpSsh.Tests.KnownHosts;
@@ -12,9 +13,9 @@ public class KnownHostsFileTests : IDisposable
 
     public KnownHostsFileTests()
     {
-        _ed25519 = Blob(Tools.KeyGen(_dir.Path, "host_ed25519", "ed25519"));
-        _otherEd25519 = Blob(Tools.KeyGen(_dir.Path, "other_ed25519", "ed25519"));
-        _ecdsa = Blob(Tools.KeyGen(_dir.Path, "host_ecdsa", "ecdsa"));
+        _ed25519 = Blob(Tool.KeyGen(_dir.Path, "host_ed25519", "ed25519"));
+        _otherEd25519 = Blob(Tool.KeyGen(_dir.Path, "other_ed25519", "ed25519"));
+        _ecdsa = Blob(Tool.KeyGen(_dir.Path, "host_ecdsa", "ecdsa"));
     }
 
     public void Dispose() => _dir.Dispose();
@@ -115,7 +116,7 @@ public class KnownHostsFileTests : IDisposable
     {
         string path = _dir.File("known_hosts");
         File.WriteAllLines(path, [Line("[127.0.0.1]:2222", _ed25519), Line("plain.example.org,other", _ecdsa)]);
-        Tools.Run("ssh-keygen", "-q", "-H", "-f", path);
+        Tool.Run("ssh-keygen", "-q", "-H", "-f", path);
 
         KnownHostsFile file = KnownHostsFile.Load(path);
         Assert.All(file.Entries, e => Assert.StartsWith("|1|", e.HostField));
@@ -132,7 +133,7 @@ public class KnownHostsFileTests : IDisposable
         string hashed = HostPatternMatcher.Hash("[10.1.2.3]:8022", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
         File.WriteAllText(path, Line(hashed, _ed25519) + "\n");
         // ssh-keygen -F looks a host up in a (hashed) known_hosts file, independently of our matcher.
-        Assert.Contains("found: line 1", Tools.Run("ssh-keygen", "-F", "[10.1.2.3]:8022", "-f", path));
+        Assert.Contains("found: line 1", Tool.Run("ssh-keygen", "-F", "[10.1.2.3]:8022", "-f", path));
         Assert.True(HostPatternMatcher.MatchesHashed(hashed, "[10.1.2.3]:8022"));
     }
 
@@ -162,7 +163,7 @@ public class KnownHostsFileTests : IDisposable
     [Fact]
     public void Fingerprint_MatchesSshKeygen()
     {
-        string expected = Tools.Run("ssh-keygen", "-l", "-E", "sha256", "-f", _dir.File("host_ed25519.pub")).Split(' ')[1];
+        string expected = Tool.Run("ssh-keygen", "-l", "-E", "sha256", "-f", _dir.File("host_ed25519.pub")).Split(' ')[1];
         Assert.Equal(expected, SshKeyFormat.Sha256Fingerprint(_ed25519));
     }
 

@@ -1,9 +1,12 @@
 using System.Diagnostics;
+using System.Globalization;
 
-namespace McpSsh.Tests.Support;
+namespace McpSsh.Tests.Common;
 
-/// <summary>Runs OpenSSH's own tools (ssh-keygen) to make real test inputs, and temp directories that clean up.</summary>
-internal static class Tools
+/// <summary>
+/// Runs OpenSSH's own tools (ssh-keygen, ssh-keyscan, kill) to make real inputs; compiled into both test projects.
+/// </summary>
+internal static class Tool
 {
     public static string Run(string file, params string[] args)
     {
@@ -15,15 +18,15 @@ internal static class Tools
 
         using Process process = Process.Start(start)!;
         process.StandardInput.Close();
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        if (!process.WaitForExit(30_000))
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(60_000))
         {
-            process.Kill();
-            throw new TimeoutException($"{file} did not finish in 30 s");
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} did not finish in 60 s");
         }
 
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {error}");
+        return process.ExitCode == 0 ? stdout.Result : throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {stderr.Result}");
     }
 
     /// <summary>ssh-keygen a key; returns the private key path (the .pub is beside it).</summary>
@@ -38,24 +41,10 @@ internal static class Tools
 
         if (bits is not null)
         {
-            args.AddRange(["-b", bits.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            args.AddRange(["-b", bits.Value.ToString(CultureInfo.InvariantCulture)]);
         }
 
         Run("ssh-keygen", [.. args]);
         return path;
     }
-}
-
-internal sealed class TempDirectory : IDisposable
-{
-    public TempDirectory()
-    {
-        Path = Directory.CreateTempSubdirectory("mcp-ssh-test-").FullName;
-    }
-
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
 }
