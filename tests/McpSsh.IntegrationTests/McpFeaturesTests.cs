@@ -152,7 +152,8 @@ public class McpFeaturesTests(SshdFixture sshd)
     [Fact]
     public async Task TraceLogging_NamesFramesButNeverTheirContent()
     {
-        await using ClientSession session = await McpSshRun.ConnectAsync(McpSshRun.Args(sshd, sshd.TestServerKey, "--log-level", "trace"));
+        string logFile = Path.Combine(sshd.Dir, $"trace-{Guid.NewGuid():N}.log");
+        await using ClientSession session = await McpSshRun.ConnectAsync(McpSshRun.Args(sshd, sshd.TestServerKey, "--log-level", "trace", "--log-file", logFile));
         await session.Client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "top-secret-payload" });
         await session.Client.ListPromptsAsync();
 
@@ -161,6 +162,12 @@ public class McpFeaturesTests(SshdFixture sshd)
         Assert.Contains("method=tools/call", session.Stderr);
         Assert.Contains("remote -> host:", session.Stderr);
         Assert.DoesNotContain("top-secret-payload", session.Stderr);
+
+        // --log-file gets the same lines as stderr.
+        string logged = File.ReadAllText(logFile);
+        Assert.Contains("method=tools/call", logged);
+        Assert.Contains("Connected to 127.0.0.1:", logged);
+        Assert.DoesNotContain("top-secret-payload", logged);
     }
 
     /// <summary>Polls a condition between server round trips (each call is a real exchange, not a sleep).</summary>

@@ -45,7 +45,8 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
             return result.Outcome switch
             {
                 RelayOutcome.HostClosed => ExitCodes.Ok,
-                RelayOutcome.HostWriteFailed => Fail(ExitCodes.Ok, null),
+                // stdout broke: the host that would read an error or an exit code is gone already.
+                RelayOutcome.HostWriteFailed => ExitCodes.Ok,
                 _ => Fail(ExitCodes.RemoteClosed,
                     $"connection to {ssh.Endpoint} closed: {result.Reason}"
                     + (result.FailedRequests > 0 ? $" ({result.FailedRequests} request(s) in flight were answered with an error)" : string.Empty)
@@ -67,13 +68,9 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
         }
     }
 
-    private int Fail(int code, string? message)
+    private int Fail(int code, string message)
     {
-        if (message is not null)
-        {
-            stderr.WriteLine($"mcp-ssh: {message}");
-        }
-
+        stderr.WriteLine($"mcp-ssh: {message}");
         return code;
     }
 }

@@ -134,6 +134,11 @@ public static class FrameInspector
                     isCancel = reader.ValueTextEquals(CancelledMethod);
                     method = captureMethod ? reader.GetString() : null;
                 }
+                else
+                {
+                    // Not a valid method, but still one JSON value: skip it whole so its members stay nested.
+                    reader.Skip();
+                }
             }
             else if (reader.ValueTextEquals(ParamsName))
             {

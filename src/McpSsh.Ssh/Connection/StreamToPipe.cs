@@ -40,7 +40,10 @@ internal static class StreamToPipe
                 }
 
                 writer.Advance(read);
-                if (writer.FlushAsync().AsTask().GetAwaiter().GetResult().IsCompleted)
+                // Without a pause threshold the flush completes synchronously; only block if it ever does not.
+                ValueTask<FlushResult> flush = writer.FlushAsync();
+                FlushResult flushed = flush.IsCompletedSuccessfully ? flush.Result : flush.AsTask().GetAwaiter().GetResult();
+                if (flushed.IsCompleted)
                 {
                     break;
                 }

@@ -43,6 +43,14 @@ public class FrameInspectorTests
     }
 
     [Fact]
+    public void Inspect_NonStringMethodObject_DoesNotLeakItsMembersToTopLevel()
+    {
+        FrameInspection result = Inspect("{\"method\":{\"id\":5,\"result\":1},\"jsonrpc\":\"2.0\"}");
+        Assert.True(result.IsValid);
+        Assert.Equal(new FrameInfo(FrameKind.Other, null, null, null), result.Info);
+    }
+
+    [Fact]
     public void Inspect_CancelledNotification_ReadsRequestId()
     {
         FrameInspection result = Inspect("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"reason\":\"x\",\"requestId\":17}}");
