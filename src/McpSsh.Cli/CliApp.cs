@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using McpSsh.Cli.Commands;
 using McpSsh.Diagnostics;
+using McpSsh.Gateway;
 using McpSsh.Ssh;
 using Microsoft.Extensions.Logging;
 
@@ -16,8 +17,12 @@ internal static class CliApp
     public static async Task<int> RunAsync(string[] args, Stream stdin, Stream stdout, TextWriter stderr)
     {
         RootCommand root = ClientCommand.Create((parse, token) => RunClientAsync(parse, stdin, stdout, stderr, token));
+        root.Subcommands.Add(GatewayCommand.Create((parse, token) => RunGatewayAsync(parse, stdin, stdout, stderr, token)));
+
+        // Python-client spellings apply to the client (root) command only.
+        bool isSubcommand = args.Length > 0 && root.Subcommands.Any(c => c.Name == args[0]);
         string[] longOptions = [.. ClientOptions.All.Select(o => o.Name), "--help", "--version"];
-        ParseResult parse = root.Parse(LegacyArgs.Normalize(args, longOptions));
+        ParseResult parse = root.Parse(isSubcommand ? args : LegacyArgs.Normalize(args, longOptions));
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
@@ -31,7 +36,7 @@ internal static class CliApp
         return await parse.InvokeAsync(new InvocationConfiguration { Error = stderr, EnableDefaultExceptionHandler = false });
     }
 
-    private static async Task<int> RunClientAsync(ParseResult parse, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken token)
+    private static Task<int> RunClientAsync(ParseResult parse, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken token)
     {
         ClientSettings settings;
         try
@@ -41,30 +46,14 @@ internal static class CliApp
         catch (UsageException ex)
         {
             stderr.WriteLine($"mcp-ssh: {ex.Message}");
-            return ExitCodes.Usage;
+            return Task.FromResult(ExitCodes.Usage);
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => Stop(ctx, stop));
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => Stop(ctx, stop));
-
-        LineLoggerProvider provider;
-        try
-        {
-            provider = new LineLoggerProvider(settings.LogLevel, stderr, settings.LogFile);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            stderr.WriteLine($"mcp-ssh: cannot open --log-file {settings.LogFile}: {ex.Message}");
-            return ExitCodes.Usage;
-        }
-
-        using (provider)
-        using (var loggers = new SingleProviderLoggerFactory(provider))
+        return WithLoggingAsync(settings.LogLevel, settings.LogFile, stderr, token, async (loggers, stop) =>
         {
             try
             {
-                return await new ClientRunner(settings, loggers, stderr).RunAsync(stdin, stdout, stop.Token);
+                return await new ClientRunner(settings, loggers, stderr).RunAsync(stdin, stdout, stop);
             }
             catch (SshConnectException ex)
             {
@@ -76,6 +65,72 @@ internal static class CliApp
                 stderr.WriteLine($"mcp-ssh: {ex.Message}");
                 return ExitCodes.KeyFile;
             }
+        });
+    }
+
+    private static Task<int> RunGatewayAsync(ParseResult parse, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken token)
+    {
+        if (!LogLevelNames.TryParse(parse.GetValue(GatewayCommand.LogLevel), out LogLevel level))
+        {
+            stderr.WriteLine($"mcp-ssh: --log-level '{parse.GetValue(GatewayCommand.LogLevel)}' is not a level; use one of {string.Join(", ", LogLevelNames.All)}");
+            return Task.FromResult(ExitCodes.Usage);
+        }
+
+        var warnings = new List<string>();
+        IReadOnlyList<ServerConfig> servers;
+        try
+        {
+            servers = ServerCatalog.Load(PathExpansion.Expand(parse.GetValue(GatewayCommand.ServersConfig)!), warnings);
+        }
+        catch (GatewayConfigException ex)
+        {
+            stderr.WriteLine($"mcp-ssh: {ex.Message}");
+            return Task.FromResult(ExitCodes.Config);
+        }
+
+        string? logFile = parse.GetValue(GatewayCommand.LogFile) is { } lf ? PathExpansion.Expand(lf) : null;
+        return WithLoggingAsync(level, logFile, stderr, token, async (loggers, stop) =>
+        {
+            ILogger logger = loggers.CreateLogger("gateway");
+            foreach (string warning in warnings)
+            {
+                logger.LogWarning("{Warning}", warning);
+            }
+
+            try
+            {
+                return await GatewayCommand.RunAsync(parse, servers, stdin, stdout, loggers, stop);
+            }
+            catch (GatewayConfigException ex)
+            {
+                stderr.WriteLine($"mcp-ssh: {ex.Message}");
+                return ExitCodes.Config;
+            }
+        });
+    }
+
+    /// <summary>Sets up stderr/--log-file logging and SIGTERM/SIGINT as a clean stop, then runs the command.</summary>
+    private static async Task<int> WithLoggingAsync(LogLevel level, string? logFile, TextWriter stderr, CancellationToken token, Func<ILoggerFactory, CancellationToken, Task<int>> run)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => Stop(ctx, stop));
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => Stop(ctx, stop));
+
+        LineLoggerProvider provider;
+        try
+        {
+            provider = new LineLoggerProvider(level, stderr, logFile);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"mcp-ssh: cannot open --log-file {logFile}: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+
+        using (provider)
+        using (var loggers = new SingleProviderLoggerFactory(provider))
+        {
+            return await run(loggers, stop.Token);
         }
     }
 

@@ -13,6 +13,7 @@ internal static class ExitCodes
     public const int KeyFile = 7;
     public const int RemoteClosed = 8;
     public const int Protocol = 9;
+    public const int Config = 10;
 
     public const string Table =
         """
@@ -27,6 +28,7 @@ internal static class ExitCodes
           7  private key missing, unreadable, or wrong/missing passphrase
           8  the remote side closed the session (server exited, connection lost)
           9  SSH protocol failure
+          10 gateway: the servers config is missing, invalid, or names a command that cannot be found
         """;
 
     public static int For(Ssh.ConnectFailure failure) => failure switch

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.IO.Pipelines;
+using McpSsh.Gateway;
+using McpSsh.Relay;
+using Microsoft.Extensions.Logging;
+
+namespace McpSsh.Cli.Commands;
+
+/// <summary>mcp-ssh gateway: several stdio MCP servers (desktop-format config) merged into one MCP server on stdio.</summary>
+internal static class GatewayCommand
+{
+    public static readonly Option<string> ServersConfig = new("--servers-config")
+    { Description = "JSON file in the desktop format: {\"mcpServers\": {\"NAME\": {\"command\", \"args\", \"env\", \"cwd\"}}}", Required = true, HelpName = "FILE" };
+
+    public static readonly Option<bool> PrefixNames = new("--prefix-names")
+    { Description = "Name every tool and prompt SERVER__name instead of suffixing clashes with _1, _2" };
+
+    public static readonly Option<double> InitTimeout = new("--init-timeout")
+    { Description = "Seconds a backend may take to answer initialize (and each merged list) before it is left out", DefaultValueFactory = _ => 30, HelpName = "SECONDS" };
+
+    public static readonly Option<string> LogLevel = new("--log-level")
+    { Description = "TRACE, DEBUG, INFO, WARNING, ERROR or CRITICAL, any case", DefaultValueFactory = _ => "INFO", HelpName = "LEVEL" };
+
+    public static readonly Option<string?> LogFile = new("--log-file")
+    { Description = "Also append logs to FILE (logs always go to stderr, never stdout)", HelpName = "FILE" };
+
+    public const string Description =
+        """
+        Merge several stdio MCP servers into one MCP server on stdin/stdout. One backend is relayed byte for byte;
+        several are routed: lists are merged (clashing names get _1, _2 or, with --prefix-names, SERVER__name),
+        calls go to the backend that owns the name or URI, and requests from backends to the host (sampling,
+        elicitation, roots) come back to the backend that asked. A backend that exits is restarted on the next
+        request that needs it. `mcp-ssh serve` runs this for every SSH session; it is useful locally too.
+
+        Example:
+          mcp-ssh gateway --servers-config servers_config.json
+        """;
+
+    public static Command Create(Func<ParseResult, CancellationToken, Task<int>> run)
+    {
+        var command = new Command("gateway", Description) { ServersConfig, PrefixNames, InitTimeout, LogLevel, LogFile, ClientOptions.MaxFrameBytes };
+        command.SetAction(run);
+        return command;
+    }
+
+    /// <summary>Runs the gateway until the host closes stdin; exit 0 after every backend has stopped.</summary>
+    public static async Task<int> RunAsync(ParseResult parse, IReadOnlyList<ServerConfig> servers, Stream stdin, Stream stdout, ILoggerFactory loggers, CancellationToken stop)
+    {
+        ILogger logger = loggers.CreateLogger("gateway");
+        PipeReader input = PipeReader.Create(stdin, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
+        var output = new StreamFrameSink(stdout);
+        long maxFrame = parse.GetValue(ClientOptions.MaxFrameBytes);
+
+        if (servers.Count == 1)
+        {
+            // One backend: the same byte-for-byte relay as the client, no rewriting at all.
+            await using BackendProcess backend = BackendProcess.Start(servers[0], logger);
+            var relay = new RelaySession(input, output, backend, new RelayOptions { MaxFrameBytes = maxFrame, Endpoint = $"backend {servers[0].Name}" }, loggers.CreateLogger("relay"));
+            RelayResult result = await relay.RunAsync(stop);
+            return result.Outcome == RelayOutcome.RemoteClosed ? ExitCodes.RemoteClosed : ExitCodes.Ok;
+        }
+
+        var options = new GatewayOptions
+        {
+            NamePolicy = parse.GetValue(PrefixNames) ? NamePolicy.Prefix : NamePolicy.Suffix,
+            InitTimeout = TimeSpan.FromSeconds(parse.GetValue(InitTimeout)),
+            MaxFrameBytes = maxFrame,
+            Version = typeof(GatewayCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+        };
+        await new GatewaySession(servers, input, output, options, logger).RunAsync(stop);
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,294 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json.Nodes;
+using McpSsh.Framing;
+using McpSsh.JsonRpc;
+using McpSsh.Relay;
+using Microsoft.Extensions.Logging;
+
+namespace McpSsh.Gateway;
+
+public sealed partial class GatewaySession
+{
+    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
+
+    private void StartBackend(Backend backend)
+    {
+        try
+        {
+            BackendProcess process = BackendProcess.Start(backend.Config, _logger);
+            backend.Process = process;
+            _ = Task.Run(() => PumpBackendAsync(backend, process));
+            process.Exited.ContinueWith(t => OnBackendExited(backend, process, t.Result), TaskScheduler.Default);
+        }
+        catch (GatewayConfigException ex)
+        {
+            backend.State = BackendState.Failed;
+            backend.FailureReason = ex.Message;
+            _logger.LogBackendLeftOut(backend.Name, ex.Message);
+        }
+    }
+
+    private async Task PumpBackendAsync(Backend backend, BackendProcess process)
+    {
+        try
+        {
+            await FramePump.RunAsync(process.Output, _options.MaxFrameBytes, (status, frame) => OnBackendFrame(backend, status, frame), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Its stdout broke: the exit handler reports it.
+        }
+    }
+
+    private bool OnBackendFrame(Backend backend, FrameReadStatus status, ReadOnlySequence<byte> frame)
+    {
+        FrameInspection inspection = status == FrameReadStatus.Frame
+            ? FrameInspector.Inspect(frame)
+            : FrameInspection.Invalid(JsonRpcErrorCode.InvalidRequest, "line longer than --max-frame-bytes", null);
+        if (!inspection.IsValid)
+        {
+            _logger.LogBadBackendFrame(backend.Name, inspection.Error!);
+            return true;
+        }
+
+        switch (inspection.Info.Kind)
+        {
+            case FrameKind.Response:
+                OnBackendResponse(ParseObject(frame)!);
+                break;
+            case FrameKind.Request:
+                OnBackendRequest(backend, ParseObject(frame)!);
+                break;
+            case FrameKind.Notification:
+                OnBackendNotification(backend, frame);
+                break;
+        }
+
+        return true;
+    }
+
+    private void OnBackendResponse(JsonObject response)
+    {
+        if (response["id"] is not JsonValue idValue || !idValue.TryGetValue(out long gatewayId))
+        {
+            return;
+        }
+
+        if (!_requests.TryComplete(gatewayId, out PendingRequest pending))
+        {
+            return;
+        }
+
+        if (pending.Completion is not null)
+        {
+            pending.Completion.TrySetResult(response);
+            return;
+        }
+
+        // Only the id changes; result or error pass through as the backend wrote them.
+        response["id"] = JsonNode.Parse(pending.ClientId!);
+        WriteToClient(response);
+        _clientInFlight.Remove(pending.ClientId!);
+    }
+
+    /// <summary>sampling/createMessage, elicitation/create, roots/list or any other request to the host.</summary>
+    private void OnBackendRequest(Backend backend, JsonObject request)
+    {
+        request["id"] = _requests.AddServerRequest(backend, request["id"]);
+        WriteToClient(request);
+    }
+
+    private void OnBackendNotification(Backend backend, ReadOnlySequence<byte> frame)
+    {
+        JsonObject notification = ParseObject(frame)!;
+        if (notification["method"]?.GetValue<string>() == "notifications/cancelled"
+            && notification["params"] is JsonObject parameters && parameters["requestId"] is JsonNode original)
+        {
+            // The backend withdraws a request it made to the host: name it by the id the host knows.
+            if (!_requests.TryWithdrawServerRequest(backend, original, out long gatewayId))
+            {
+                return;
+            }
+
+            parameters["requestId"] = gatewayId;
+            WriteToClient(notification);
+            return;
+        }
+
+        // progress (the host's own token), message, */list_changed, resources/updated: untouched bytes.
+        WriteToClient(frame);
+    }
+
+    private void OnBackendExited(Backend backend, BackendProcess process, int status)
+    {
+        lock (_lock)
+        {
+            if (backend.Process != process || _stopping)
+            {
+                return;
+            }
+
+            bool wasReady = backend.State == BackendState.Ready;
+            backend.State = wasReady ? BackendState.Exited : BackendState.Failed;
+            backend.FailureReason ??= $"exited with status {status} before it was ready";
+            backend.NextRestartAt = DateTimeOffset.UtcNow + Backoff(backend.Restarts);
+        }
+
+        List<PendingRequest> orphaned = _requests.RemoveBackend(backend);
+
+        _logger.LogBackendExited(backend.Name, status, orphaned.Count(p => p.ClientId is not null));
+        string message = $"backend {backend.Name} exited with status {status} before answering; it is restarted on the next request that needs it";
+        foreach (PendingRequest pending in orphaned)
+        {
+            if (pending.ClientId is not null)
+            {
+                ReplyError(pending.ClientId, JsonRpcErrorCode.ConnectionClosed, message);
+            }
+
+            pending.Completion?.TrySetResult(ErrorResponse(message));
+        }
+
+        NotifyListsChanged();
+    }
+
+    /// <summary>Tells the host to re-list what the merged view lost or regained.</summary>
+    private void NotifyListsChanged()
+    {
+        JsonObject? capabilities;
+        lock (_lock)
+        {
+            if (!_clientInitialized || _stopping)
+            {
+                return;
+            }
+
+            capabilities = _mergedCapabilities;
+        }
+
+        foreach ((string capability, string method) in new[] { ("tools", "notifications/tools/list_changed"), ("prompts", "notifications/prompts/list_changed"), ("resources", "notifications/resources/list_changed") })
+        {
+            if (capabilities?[capability] is not null)
+            {
+                WriteToClient(new JsonObject { ["jsonrpc"] = "2.0", ["method"] = method });
+            }
+        }
+    }
+
+    /// <summary>Sends a host request to a backend under a gateway id, restarting the backend first if it exited.</summary>
+    private async Task ForwardAsync(Backend backend, string clientId, JsonObject request)
+    {
+        if (!await EnsureReadyAsync(backend))
+        {
+            ReplyError(clientId, JsonRpcErrorCode.ConnectionClosed, NotReadyMessage(backend));
+            return;
+        }
+
+        request["id"] = _requests.AddForwarded(backend, clientId);
+        SendToBackend(backend, request);
+    }
+
+    /// <summary>Sends the gateway's own request and waits (bounded) for the backend's response object.</summary>
+    private async Task<JsonObject> RequestAsync(Backend backend, string method, JsonNode? parameters)
+    {
+        var completion = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+        long id = _requests.AddOwn(backend, completion);
+        var request = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method };
+        if (parameters is not null)
+        {
+            request["params"] = parameters.DeepClone();
+        }
+
+        SendToBackend(backend, request);
+        try
+        {
+            return await completion.Task.WaitAsync(_options.InitTimeout);
+        }
+        catch (TimeoutException)
+        {
+            _requests.Forget(id);
+            return ErrorResponse($"backend {backend.Name} did not answer {method} within {_options.InitTimeout.TotalSeconds:0.#} s (--init-timeout)");
+        }
+    }
+
+    private async Task<bool> EnsureReadyAsync(Backend backend)
+    {
+        if (backend.State == BackendState.Ready)
+        {
+            return true;
+        }
+
+        if (backend.State != BackendState.Exited || _clientInitializeParams is null)
+        {
+            return false;
+        }
+
+        await backend.RestartGate.WaitAsync();
+        try
+        {
+            if (backend.State == BackendState.Ready)
+            {
+                return true;
+            }
+
+            if (backend.State != BackendState.Exited || DateTimeOffset.UtcNow < backend.NextRestartAt)
+            {
+                return false;
+            }
+
+            backend.Restarts++;
+            _logger.LogBackendRestarting(backend.Name, backend.Restarts);
+            backend.State = BackendState.Starting;
+            backend.FailureReason = null;
+            StartBackend(backend);
+            if (backend.State == BackendState.Failed || !await InitializeBackendAsync(backend))
+            {
+                backend.State = BackendState.Exited;
+                backend.NextRestartAt = DateTimeOffset.UtcNow + Backoff(backend.Restarts);
+                return false;
+            }
+
+            NotifyListsChanged();
+            return true;
+        }
+        finally
+        {
+            backend.RestartGate.Release();
+        }
+    }
+
+    private string NotReadyMessage(Backend backend) => backend.State switch
+    {
+        BackendState.Exited => $"backend {backend.Name} is down ({backend.FailureReason ?? "exited"}); next restart attempt in {Math.Max(0, (backend.NextRestartAt - DateTimeOffset.UtcNow).TotalSeconds):0.#} s",
+        _ => $"backend {backend.Name} is not available: {backend.FailureReason ?? "not initialized yet"}",
+    };
+
+    /// <summary>No wait for the first restart, then 0.5 s doubling to 30 s for a backend that keeps dying.</summary>
+    private static TimeSpan Backoff(int restarts) =>
+        restarts == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Min(s_maxBackoff.TotalMilliseconds, 500 * Math.Pow(2, restarts - 1)));
+
+    private void SendToBackend(Backend backend, JsonNode message) => SendToBackend(backend, JsonFrameWriter.Write(message));
+
+    private void SendToBackend(Backend backend, ReadOnlySequence<byte> frame)
+    {
+        try
+        {
+            backend.Process?.SendFrame(frame);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // Its stdin is gone; the exit handler answers what is pending.
+        }
+    }
+
+    private List<Backend> ReadyBackends()
+    {
+        lock (_lock)
+        {
+            return _backends.Where(b => b.State == BackendState.Ready).ToList();
+        }
+    }
+
+    private static JsonObject ErrorResponse(string message) =>
+        new() { ["error"] = new JsonObject { ["code"] = (int)JsonRpcErrorCode.ConnectionClosed, ["message"] = message } };
+}

@@ -1,0 +1,214 @@
+using System.Buffers;
+using System.Text.Json.Nodes;
+using McpSsh.Framing;
+using McpSsh.JsonRpc;
+
+namespace McpSsh.Gateway;
+
+public sealed partial class GatewaySession
+{
+    private bool OnClientFrame(FrameReadStatus status, ReadOnlySequence<byte> frame)
+    {
+        if (status == FrameReadStatus.Oversized)
+        {
+            ReplyError(FrameInspector.TryRecoverId(frame), JsonRpcErrorCode.InvalidRequest,
+                $"message larger than the gateway's limit of {_options.MaxFrameBytes} bytes; it was not sent");
+            return true;
+        }
+
+        FrameInspection inspection = FrameInspector.Inspect(frame);
+        if (!inspection.IsValid)
+        {
+            ReplyError(inspection.Info.Id, inspection.ErrorCode, $"{inspection.Error}; the message was not sent");
+            return true;
+        }
+
+        JsonObject message = ParseObject(frame)!;
+        FrameInfo info = inspection.Info;
+        switch (info.Kind)
+        {
+            case FrameKind.Request:
+                _clientInFlight.Add(info.Id!);
+                OnClientRequest(info.Id!, message["method"]!.GetValue<string>(), message);
+                break;
+            case FrameKind.Notification:
+                OnClientNotification(message["method"]!.GetValue<string>(), message, frame);
+                break;
+            case FrameKind.Response:
+                OnClientResponse(message);
+                break;
+        }
+
+        return true;
+    }
+
+    private void OnClientRequest(string clientId, string method, JsonObject request)
+    {
+        JsonObject? parameters = request["params"] as JsonObject;
+        Task work = method switch
+        {
+            "initialize" => InitializeAsync(clientId, parameters ?? []),
+            "ping" => Answer(clientId, new JsonObject()),
+            "tools/list" => ListAsync(clientId, method, "tools", parameters),
+            "prompts/list" => ListAsync(clientId, method, "prompts", parameters),
+            "resources/list" => ListAsync(clientId, method, "resources", parameters),
+            "resources/templates/list" => ListAsync(clientId, method, "resourceTemplates", parameters),
+            "logging/setLevel" => BroadcastRequestAsync(clientId, request),
+            _ => RouteAsync(clientId, method, request),
+        };
+
+        // Handlers run on their own; whatever goes wrong inside one still answers the host's request.
+        work.ContinueWith(
+            t => ReplyError(clientId, JsonRpcErrorCode.InternalError, $"gateway error handling {method}: {t.Exception!.GetBaseException().Message}"),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private Task Answer(string clientId, JsonNode result)
+    {
+        ReplyResult(clientId, result);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Finds the backend a request is for (by merged name, URI or completion ref), rewrites the name, forwards it.</summary>
+    private async Task RouteAsync(string clientId, string method, JsonObject request)
+    {
+        Backend? backend = await FindOwnerAsync(method, request["params"] as JsonObject);
+        if (backend is null)
+        {
+            bool known = method is "tools/call" or "prompts/get" or "resources/read" or "resources/subscribe" or "resources/unsubscribe" or "completion/complete";
+            ReplyError(clientId, known ? JsonRpcErrorCode.InvalidParams : JsonRpcErrorCode.MethodNotFound, known
+                ? $"{method}: {DescribeTarget(request["params"] as JsonObject)} is not offered by any backend"
+                : $"method {method} is not supported by the gateway and names no tool, prompt or resource of a backend");
+            return;
+        }
+
+        await ForwardAsync(backend, clientId, request);
+    }
+
+    /// <summary>Which backend owns the request's target; refreshes the merged lists once if the target is unknown.</summary>
+    private async Task<Backend?> FindOwnerAsync(string method, JsonObject? parameters)
+    {
+        await WhenInitialized();
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            if (TryFindOwner(method, parameters, out Backend? owner))
+            {
+                return owner;
+            }
+
+            if (attempt == 0)
+            {
+                // The host may call before listing (or after a backend restart): learn the names, then look again.
+                await RefreshViewsAsync();
+            }
+        }
+
+        return null;
+    }
+
+    private bool TryFindOwner(string method, JsonObject? parameters, out Backend? owner)
+    {
+        owner = null;
+        if (parameters is null)
+        {
+            return false;
+        }
+
+        if (method == "completion/complete" && parameters["ref"] is JsonObject reference)
+        {
+            return reference["type"]?.GetValue<string>() == "ref/prompt"
+                ? TryRename(_prompts, reference, out owner)
+                : reference["uri"] is JsonValue uri && TryFindResourceOwner(uri.GetValue<string>(), out owner);
+        }
+
+        if (parameters["name"] is JsonValue && (method.StartsWith("prompts/", StringComparison.Ordinal) ? TryRename(_prompts, parameters, out owner) : TryRename(_tools, parameters, out owner)))
+        {
+            return true;
+        }
+
+        return parameters["uri"] is JsonValue resource && TryFindResourceOwner(resource.GetValue<string>(), out owner);
+    }
+
+    /// <summary>Maps a merged name back to its backend and writes the backend's own name into the message.</summary>
+    private bool TryRename(NameMap names, JsonObject holder, out Backend? owner)
+    {
+        owner = null;
+        if (holder["name"] is not JsonValue nameValue || !nameValue.TryGetValue(out string? merged)
+            || !names.TryResolve(merged, out string backendName, out string original))
+        {
+            return false;
+        }
+
+        owner = _backends.First(b => b.Name == backendName);
+        holder["name"] = original;
+        return true;
+    }
+
+    private bool TryFindResourceOwner(string uri, out Backend? owner)
+    {
+        lock (_lock)
+        {
+            if (_resourceOwners.TryGetValue(uri, out owner))
+            {
+                return true;
+            }
+
+            owner = _templates.FirstOrDefault(t => t.Template == uri || UriTemplateMatcher.Matches(t.Template, uri)).Owner;
+            return owner is not null;
+        }
+    }
+
+    private static string DescribeTarget(JsonObject? parameters) =>
+        parameters?["name"] is JsonValue name ? $"\"{name}\""
+        : parameters?["uri"] is JsonValue uri ? $"URI {uri}"
+        : parameters?["ref"] is JsonNode reference ? $"ref {reference.ToJsonString()}"
+        : "the target";
+
+    private void OnClientNotification(string method, JsonObject notification, ReadOnlySequence<byte> frame)
+    {
+        List<Backend> ready;
+        lock (_lock)
+        {
+            _clientInitialized |= method == "notifications/initialized";
+            ready = _backends.Where(b => b.State == BackendState.Ready).ToList();
+        }
+
+        if (method == "notifications/cancelled" && notification["params"] is JsonObject parameters && parameters["requestId"] is JsonNode requestId)
+        {
+            // Goes only to the backend holding that request, under the id the backend knows. The host ignores
+            // any late answer to a cancelled request, so the gateway forgets it now.
+            if (!_requests.TryCancel(requestId, out long gatewayId, out PendingRequest pending))
+            {
+                return;
+            }
+
+            _clientInFlight.Remove(pending.ClientId!);
+            parameters["requestId"] = gatewayId;
+            SendToBackend(pending.Backend, notification);
+            return;
+        }
+
+        // notifications/initialized, roots/list_changed and anything else concern every backend.
+        foreach (Backend backend in ready)
+        {
+            SendToBackend(backend, frame);
+        }
+    }
+
+    /// <summary>The host answers a request a backend made: restore the backend's own id and send it back.</summary>
+    private void OnClientResponse(JsonObject response)
+    {
+        if (response["id"] is not JsonValue idValue || !idValue.TryGetValue(out long gatewayId))
+        {
+            return;
+        }
+
+        if (!_requests.TryResolveServerRequest(gatewayId, out ServerRequest request))
+        {
+            return;
+        }
+
+        response["id"] = request.OriginalId?.DeepClone();
+        SendToBackend(request.Backend, response);
+    }
+}
