@@ -109,6 +109,19 @@ public sealed class RawMcpSsh : IAsyncDisposable
         return doc.RootElement.Clone();
     }
 
+    /// <summary>The next response (result or error), skipping the notifications a server may send at any time.</summary>
+    public async Task<JsonElement> ReadResponseAsync()
+    {
+        while (true)
+        {
+            JsonElement message = await ReadMessageAsync();
+            if (message.TryGetProperty("id", out _) && !message.TryGetProperty("method", out _))
+            {
+                return message;
+            }
+        }
+    }
+
     public void CloseStdin() => _process.StandardInput.Close();
 
     /// <summary>Waits for exit and returns the code; everything left on stdout must be JSON lines.</summary>
