@@ -25,6 +25,16 @@ var options = new McpServerOptions
     ],
 };
 
+// TEST_SERVER_LIST_DELAY_MS: tools/list answers only after this long (the benchmark's slow-backend fan-out rows).
+if (int.TryParse(Environment.GetEnvironmentVariable("TEST_SERVER_LIST_DELAY_MS"), out int listDelayMs) && listDelayMs > 0)
+{
+    options.Handlers.ListToolsHandler = async (_, token) =>
+    {
+        await Task.Delay(listDelayMs, token);
+        return new ListToolsResult { Tools = [] };
+    };
+}
+
 await using McpServer server = McpServer.Create(new StdioServerTransport("mcp-ssh-test-server"), options);
 Console.Error.WriteLine($"mcp-ssh-test-server started (pid {Environment.ProcessId})");
 await server.RunAsync();

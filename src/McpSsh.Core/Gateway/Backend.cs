@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json.Nodes;
+using McpSsh.JsonRpc;
 
 namespace McpSsh.Gateway;
 
@@ -38,8 +40,25 @@ internal sealed class Backend(ServerConfig config)
 
 /// <summary>A request the gateway sent to a backend and still waits for.</summary>
 /// <param name="ClientId">Raw JSON id of the host's request to answer, or null for the gateway's own (fan-out) requests.</param>
-/// <param name="Completion">For the gateway's own requests: completes with the backend's response object.</param>
-internal sealed record PendingRequest(Backend Backend, string? ClientId, TaskCompletionSource<JsonObject>? Completion);
+/// <param name="Completion">For the gateway's own requests: completes with the backend's response.</param>
+internal sealed record PendingRequest(Backend Backend, string? ClientId, TaskCompletionSource<BackendAnswer>? Completion);
+
+/// <summary>
+/// A backend's response to one of the gateway's own requests, kept as bytes: merged lists are written from
+/// them without building a JSON tree; initialize and broadcast answers are parsed on demand.
+/// </summary>
+internal sealed class BackendAnswer(byte[] frame)
+{
+    public byte[] Frame { get; } = frame;
+
+    public JsonObject ToObject() => JsonNode.Parse(Frame) as JsonObject ?? [];
+
+    /// <summary>What the gateway reports in place of an answer that never came (exit, timeout).</summary>
+    public static BackendAnswer Error(string message) => new(Encoding.UTF8.GetBytes(new JsonObject
+    {
+        ["error"] = new JsonObject { ["code"] = (int)JsonRpcErrorCode.ConnectionClosed, ["message"] = message },
+    }.ToJsonString()));
+}
 
 /// <summary>A request a backend sent to the host (sampling, elicitation, roots...), under a gateway-unique id.</summary>
 internal sealed record ServerRequest(Backend Backend, JsonNode? OriginalId);

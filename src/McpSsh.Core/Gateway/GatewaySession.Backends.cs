@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using McpSsh.Framing;
@@ -55,7 +56,7 @@ public sealed partial class GatewaySession
         switch (inspection.Info.Kind)
         {
             case FrameKind.Response:
-                OnBackendResponse(ParseObject(frame)!);
+                OnBackendResponse(frame, inspection.Info.Id);
                 break;
             case FrameKind.Request:
                 OnBackendRequest(backend, ParseObject(frame)!);
@@ -68,9 +69,9 @@ public sealed partial class GatewaySession
         return true;
     }
 
-    private void OnBackendResponse(JsonObject response)
+    private void OnBackendResponse(ReadOnlySequence<byte> frame, string? rawId)
     {
-        if (response["id"] is not JsonValue idValue || !idValue.TryGetValue(out long gatewayId))
+        if (!long.TryParse(rawId, NumberStyles.None, CultureInfo.InvariantCulture, out long gatewayId))
         {
             return;
         }
@@ -82,13 +83,16 @@ public sealed partial class GatewaySession
 
         if (pending.Completion is not null)
         {
-            pending.Completion.TrySetResult(response);
+            pending.Completion.TrySetResult(new BackendAnswer(frame.ToArray()));
             return;
         }
 
-        // Only the id changes; result or error pass through as the backend wrote them.
-        response["id"] = JsonNode.Parse(pending.ClientId!);
-        WriteToClient(response);
+        // Only the id changes (spliced in place); result or error pass through as the backend wrote them.
+        if (FrameRewriter.ReplaceId(frame, pending.ClientId!) is { } answer)
+        {
+            WriteToClient(answer);
+        }
+
         _clientInFlight.Remove(pending.ClientId!);
     }
 
@@ -146,7 +150,7 @@ public sealed partial class GatewaySession
                 ReplyError(pending.ClientId, JsonRpcErrorCode.ConnectionClosed, message);
             }
 
-            pending.Completion?.TrySetResult(ErrorResponse(message));
+            pending.Completion?.TrySetResult(BackendAnswer.Error(message));
         }
 
         NotifyListsChanged();
@@ -189,9 +193,9 @@ public sealed partial class GatewaySession
     }
 
     /// <summary>Sends the gateway's own request and waits (bounded) for the backend's response object.</summary>
-    private async Task<JsonObject> RequestAsync(Backend backend, string method, JsonNode? parameters)
+    private async Task<BackendAnswer> RequestAsync(Backend backend, string method, JsonNode? parameters)
     {
-        var completion = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new TaskCompletionSource<BackendAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
         long id = _requests.AddOwn(backend, completion);
         var request = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method };
         if (parameters is not null)
@@ -207,7 +211,7 @@ public sealed partial class GatewaySession
         catch (TimeoutException)
         {
             _requests.Forget(id);
-            return ErrorResponse($"backend {backend.Name} did not answer {method} within {_options.InitTimeout.TotalSeconds:0.#} s (--init-timeout)");
+            return BackendAnswer.Error($"backend {backend.Name} did not answer {method} within {_options.InitTimeout.TotalSeconds:0.#} s (--init-timeout)");
         }
     }
 
@@ -288,7 +292,4 @@ public sealed partial class GatewaySession
             return _backends.Where(b => b.State == BackendState.Ready).ToList();
         }
     }
-
-    private static JsonObject ErrorResponse(string message) =>
-        new() { ["error"] = new JsonObject { ["code"] = (int)JsonRpcErrorCode.ConnectionClosed, ["message"] = message } };
 }

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpSsh.JsonRpc;
 using Microsoft.Extensions.Logging;
@@ -56,7 +59,7 @@ public sealed partial class GatewaySession
             parameters = _clientInitializeParams;
         }
 
-        JsonObject response = await RequestAsync(backend, "initialize", parameters);
+        JsonObject response = (await RequestAsync(backend, "initialize", parameters)).ToObject();
         if (response["result"] is not JsonObject result)
         {
             string reason = response["error"]?["message"]?.GetValue<string>() ?? "no result";
@@ -91,7 +94,8 @@ public sealed partial class GatewaySession
 
     /// <summary>
     /// tools/list, prompts/list, resources/list and resources/templates/list: asked of every backend at once and
-    /// merged in config order. Each backend's own pagination continues behind one composite cursor.
+    /// merged in config order. Each backend's own pagination continues behind one composite cursor. The merged
+    /// answer is written straight from the backends' bytes; only a renamed item is re-written member by member.
     /// </summary>
     private async Task ListAsync(string clientId, string method, string itemsKey, JsonObject? parameters)
     {
@@ -118,74 +122,109 @@ public sealed partial class GatewaySession
                 pageParameters["cursor"] = own;
             }
 
-            return (Backend: b, Response: await RequestAsync(b, method, pageParameters));
+            return (Backend: b, Answer: await RequestAsync(b, method, pageParameters));
         }));
 
-        var items = new JsonArray();
+        var buffer = new ArrayBufferWriter<byte>(pages.Sum(p => p.Answer.Frame.Length) + 256);
         var next = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach ((Backend backend, JsonObject response) in pages)
+        using (var writer = new Utf8JsonWriter(buffer, JsonFrameWriter.Options))
         {
-            if (response["result"] is not JsonObject result)
+            writer.WriteStartObject();
+            writer.WriteString("jsonrpc"u8, "2.0"u8);
+            writer.WritePropertyName("id"u8);
+            writer.WriteRawValue(clientId, skipInputValidation: true);
+            writer.WriteStartObject("result"u8);
+            writer.WriteStartArray(itemsKey);
+            foreach ((Backend backend, BackendAnswer answer) in pages)
             {
-                continue; // a failing backend costs its own items, not the whole list
-            }
-
-            if (result[itemsKey] is JsonArray backendItems)
-            {
-                foreach (JsonNode? item in backendItems)
+                using JsonDocument document = JsonDocument.Parse(answer.Frame);
+                if (!document.RootElement.TryGetProperty("result"u8, out JsonElement result) || result.ValueKind != JsonValueKind.Object)
                 {
-                    if (item is JsonObject entry)
+                    continue; // a failing backend costs its own items, not the whole list
+                }
+
+                if (result.TryGetProperty(itemsKey, out JsonElement items) && items.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (JsonElement item in items.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object))
                     {
-                        Adopt(backend, itemsKey, entry);
-                        items.Add(entry.DeepClone());
+                        WriteItem(writer, item, Adopt(backend, itemsKey, item));
                     }
+                }
+
+                if (result.TryGetProperty("nextCursor"u8, out JsonElement nextCursor) && nextCursor.ValueKind == JsonValueKind.String)
+                {
+                    next[backend.Name] = nextCursor.GetString()!;
                 }
             }
 
-            if (result["nextCursor"] is JsonValue nextValue && nextValue.TryGetValue(out string? nextCursor))
+            writer.WriteEndArray();
+            if (next.Count > 0)
             {
-                next[backend.Name] = nextCursor;
+                writer.WriteString("nextCursor"u8, CompositeCursor.Encode(next));
             }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
         }
 
-        var merged = new JsonObject { [itemsKey] = items };
-        if (next.Count > 0)
-        {
-            merged["nextCursor"] = CompositeCursor.Encode(next);
-        }
-
-        ReplyResult(clientId, merged);
+        WriteToClient(new ReadOnlySequence<byte>(buffer.WrittenMemory));
+        _clientInFlight.Remove(clientId);
     }
 
-    /// <summary>Records who owns an item and gives tools and prompts their merged names.</summary>
-    private void Adopt(Backend backend, string itemsKey, JsonObject entry)
+    /// <summary>An item as the backend wrote it, or with its name replaced by the merged one.</summary>
+    private static void WriteItem(Utf8JsonWriter writer, JsonElement item, string? mergedName)
     {
+        if (mergedName is null)
+        {
+            writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(item), skipInputValidation: true);
+            return;
+        }
+
+        writer.WriteStartObject();
+        foreach (JsonProperty member in item.EnumerateObject())
+        {
+            if (member.NameEquals("name"u8))
+            {
+                writer.WriteString("name"u8, mergedName);
+            }
+            else
+            {
+                member.WriteTo(writer);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Records who owns an item; for tools and prompts returns the merged name when it differs from the backend's.</summary>
+    private string? Adopt(Backend backend, string itemsKey, JsonElement entry)
+    {
+        string? Text(string property) => entry.TryGetProperty(property, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
         switch (itemsKey)
         {
-            case "tools" when entry["name"] is JsonValue name:
-                entry["name"] = _tools.Merge(backend.Name, name.GetValue<string>());
-                break;
-            case "prompts" when entry["name"] is JsonValue name:
-                entry["name"] = _prompts.Merge(backend.Name, name.GetValue<string>());
-                break;
-            case "resources" when entry["uri"] is JsonValue uri:
+            case "tools" or "prompts" when Text("name") is { } name:
+                string merged = (itemsKey == "tools" ? _tools : _prompts).Merge(backend.Name, name);
+                return merged == name ? null : merged;
+            case "resources" when Text("uri") is { } uri:
                 lock (_lock)
                 {
-                    _resourceOwners.TryAdd(uri.GetValue<string>(), backend);
+                    _resourceOwners.TryAdd(uri, backend);
                 }
 
                 break;
-            case "resourceTemplates" when entry["uriTemplate"] is JsonValue template:
+            case "resourceTemplates" when Text("uriTemplate") is { } template:
                 lock (_lock)
                 {
-                    if (!_templates.Any(t => t.Template == template.GetValue<string>()))
+                    if (!_templates.Any(t => t.Template == template))
                     {
-                        _templates.Add((template.GetValue<string>(), backend));
+                        _templates.Add((template, backend));
                     }
                 }
 
                 break;
         }
+
+        return null;
     }
 
     /// <summary>Learns every backend's names and URIs (first pages) without answering the host.</summary>
@@ -193,14 +232,16 @@ public sealed partial class GatewaySession
     {
         List<Backend> backends = await ReadyOrRestartedAsync();
         (string Method, string Key)[] lists = [("tools/list", "tools"), ("prompts/list", "prompts"), ("resources/list", "resources"), ("resources/templates/list", "resourceTemplates")];
-        var answers = await Task.WhenAll(backends.SelectMany(b => lists.Select(async l => (Backend: b, l.Key, Response: await RequestAsync(b, l.Method, new JsonObject())))));
+        var answers = await Task.WhenAll(backends.SelectMany(b => lists.Select(async l => (Backend: b, l.Key, Answer: await RequestAsync(b, l.Method, new JsonObject())))));
 
         // Adopted in config order, whatever order the answers came in, so clashing names are suffixed the same way every time.
-        foreach ((Backend backend, string key, JsonObject response) in answers)
+        foreach ((Backend backend, string key, BackendAnswer answer) in answers)
         {
-            if (response["result"]?[key] is JsonArray items)
+            using JsonDocument document = JsonDocument.Parse(answer.Frame);
+            if (document.RootElement.TryGetProperty("result"u8, out JsonElement result) && result.ValueKind == JsonValueKind.Object
+                && result.TryGetProperty(key, out JsonElement items) && items.ValueKind == JsonValueKind.Array)
             {
-                foreach (JsonObject entry in items.OfType<JsonObject>())
+                foreach (JsonElement entry in items.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object))
                 {
                     Adopt(backend, key, entry);
                 }
@@ -213,7 +254,7 @@ public sealed partial class GatewaySession
     {
         string method = request["method"]!.GetValue<string>();
         List<Backend> backends = await ReadyOrRestartedAsync();
-        JsonObject[] responses = await Task.WhenAll(backends.Select(b => RequestAsync(b, method, request["params"])));
+        JsonObject[] responses = (await Task.WhenAll(backends.Select(b => RequestAsync(b, method, request["params"])))).Select(a => a.ToObject()).ToArray();
         JsonObject? success = responses.Select(r => r["result"]).OfType<JsonObject>().FirstOrDefault();
         if (success is not null || backends.Count == 0)
         {

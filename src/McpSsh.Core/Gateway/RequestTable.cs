@@ -41,7 +41,7 @@ internal sealed class RequestTable
     }
 
     /// <summary>The gateway's own request (initialize, a fanned-out list); the response completes <paramref name="completion"/>.</summary>
-    public long AddOwn(Backend backend, TaskCompletionSource<JsonObject> completion)
+    public long AddOwn(Backend backend, TaskCompletionSource<BackendAnswer> completion)
     {
         lock (_lock)
         {

@@ -13,12 +13,13 @@ namespace McpSsh.JsonRpc;
 /// </summary>
 public static class JsonFrameWriter
 {
-    private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+    /// <summary>Relaxed escaping, no re-validation (the gateway writes what it parsed).</summary>
+    public static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     public static ReadOnlySequence<byte> Write(JsonNode message)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, s_options))
+        using (var writer = new Utf8JsonWriter(buffer, Options))
         {
             message.WriteTo(writer);
         }

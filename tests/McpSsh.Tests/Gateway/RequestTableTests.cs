@@ -41,9 +41,9 @@ public class RequestTableTests
     public void OwnRequests_CompleteTheirWaiter_AndTimeoutsForget()
     {
         var table = new RequestTable();
-        var completion = new TaskCompletionSource<JsonObject>();
+        var completion = new TaskCompletionSource<BackendAnswer>();
         long id = table.AddOwn(s_a, completion);
-        long forgotten = table.AddOwn(s_a, new TaskCompletionSource<JsonObject>());
+        long forgotten = table.AddOwn(s_a, new TaskCompletionSource<BackendAnswer>());
         table.Forget(forgotten);
 
         Assert.True(table.TryComplete(id, out PendingRequest pending));
