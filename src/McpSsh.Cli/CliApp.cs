@@ -70,9 +70,9 @@ internal static class CliApp
 
     private static Task<int> RunGatewayAsync(ParseResult parse, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken token)
     {
-        if (!LogLevelNames.TryParse(parse.GetValue(GatewayCommand.LogLevel), out LogLevel level))
+        if (!LogLevelNames.TryParse(parse.GetValue(ClientOptions.LogLevel), out LogLevel level))
         {
-            stderr.WriteLine($"mcp-ssh: --log-level '{parse.GetValue(GatewayCommand.LogLevel)}' is not a level; use one of {string.Join(", ", LogLevelNames.All)}");
+            stderr.WriteLine($"mcp-ssh: --log-level '{parse.GetValue(ClientOptions.LogLevel)}' is not a level; use one of {string.Join(", ", LogLevelNames.All)}");
             return Task.FromResult(ExitCodes.Usage);
         }
 
@@ -88,7 +88,7 @@ internal static class CliApp
             return Task.FromResult(ExitCodes.Config);
         }
 
-        string? logFile = parse.GetValue(GatewayCommand.LogFile) is { } lf ? PathExpansion.Expand(lf) : null;
+        string? logFile = parse.GetValue(ClientOptions.LogFile) is { } lf ? PathExpansion.Expand(lf) : null;
         return WithLoggingAsync(level, logFile, stderr, token, async (loggers, stop) =>
         {
             ILogger logger = loggers.CreateLogger("gateway");

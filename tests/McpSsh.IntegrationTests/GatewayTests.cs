@@ -89,24 +89,7 @@ public sealed class GatewayTests : IDisposable
     [Fact]
     public async Task SamplingElicitationAndRoots_FromTheSecondBackend_ComeBackToIt()
     {
-        var options = new McpClientOptions
-        {
-            Handlers = new McpClientHandlers
-            {
-                SamplingHandler = (request, _, _) => ValueTask.FromResult(new CreateMessageResult
-                {
-                    Model = "host-model",
-                    Role = Role.Assistant,
-                    Content = [new TextContentBlock { Text = "reply to " + ((TextContentBlock)request!.Messages[0].Content[0]).Text }],
-                }),
-                ElicitationHandler = (request, _) => ValueTask.FromResult(new ElicitResult
-                {
-                    Action = "accept",
-                    Content = new Dictionary<string, JsonElement> { ["answer"] = JsonSerializer.SerializeToElement("42 for " + request!.Message) },
-                }),
-                RootsHandler = (_, _) => ValueTask.FromResult(new ListRootsResult { Roots = [new Root { Uri = "file:///work/a" }] }),
-            },
-        };
+        McpClientOptions options = HostHandlers.SamplingElicitationRoots("file:///work/a");
         await using ClientSession session = await ConnectAsync(options);
 
         // Concurrently, so the gateway's ids for the backends' requests must keep them apart.
@@ -135,9 +118,9 @@ public sealed class GatewayTests : IDisposable
             return ValueTask.CompletedTask;
         });
 
-        CallToolResult result = await session.Client.CallToolAsync("slow", Args(("steps", 3), ("stepMs", 1)), new SynchronousProgress());
+        CallToolResult result = await session.Client.CallToolAsync("slow", Args(("steps", 3), ("stepMs", 1)), new HostHandlers.IgnoreProgress());
         Assert.Equal("done after 3 steps", Text(result));
-        await WaitUntilAsync(() => progress.Count == 3, session);
+        await HostHandlers.WaitUntilAsync(() => progress.Count == 3, session, "echo_1");
         Assert.Equal([1f, 2f, 3f], progress.Order());
 
         Assert.Equal("logged", Text(await session.Client.CallToolAsync("log", Args(("message", "careful")))));
@@ -156,7 +139,7 @@ public sealed class GatewayTests : IDisposable
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
 
-        await WaitUntilAsync(() => File.Exists(marker), session);
+        await HostHandlers.WaitUntilAsync(() => File.Exists(marker), session, "echo_1");
         Assert.Equal("cancelled", File.ReadAllText(marker));
     }
 
@@ -181,7 +164,7 @@ public sealed class GatewayTests : IDisposable
         string pidAfter = Text(await session.Client.CallToolAsync("pid"));
         Assert.NotEqual(pidBefore, pidAfter);
         Assert.Equal("echo: back", Text(await session.Client.CallToolAsync("echo_1", Args(("message", "back")))));
-        await WaitUntilAsync(() => session.Stderr.Contains("Restarting backend test (attempt 1)", StringComparison.Ordinal), session);
+        await HostHandlers.WaitUntilAsync(() => session.Stderr.Contains("Restarting backend test (attempt 1)", StringComparison.Ordinal), session, "echo_1");
     }
 
     [Fact]
@@ -196,7 +179,7 @@ public sealed class GatewayTests : IDisposable
             Assert.Equal("echo: alone", Text(await session.Client.CallToolAsync("echo", Args(("message", "alone")))));
             // stderr is another pipe: poll it between round trips.
             const string leftOut = "Backend stubborn left out: initialize failed: backend stubborn did not answer initialize within 2 s (--init-timeout)";
-            await WaitUntilAsync(() => session.Stderr.Contains(leftOut, StringComparison.Ordinal), session, "echo");
+            await HostHandlers.WaitUntilAsync(() => session.Stderr.Contains(leftOut, StringComparison.Ordinal), session);
         }
         finally
         {
@@ -307,23 +290,5 @@ public sealed class GatewayTests : IDisposable
     {
         using JsonDocument env = JsonDocument.Parse(Text(getEnv));
         return env.RootElement.GetProperty("BACKEND_NAME").GetString()!;
-    }
-
-    /// <summary>Polls a condition between round trips through the gateway (each a real exchange, not a sleep).</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition, ClientSession session, string echoTool = "echo_1")
-    {
-        using var deadline = new CancellationTokenSource(McpSshRun.Timeout);
-        while (!condition())
-        {
-            deadline.Token.ThrowIfCancellationRequested();
-            await session.Client.CallToolAsync(echoTool, Args(("message", "poll")), cancellationToken: deadline.Token);
-        }
-    }
-
-    private sealed class SynchronousProgress : IProgress<ProgressNotificationValue>
-    {
-        public void Report(ProgressNotificationValue value)
-        {
-        }
     }
 }

@@ -47,27 +47,7 @@ public class McpFeaturesTests(SshdFixture sshd)
     [Fact]
     public async Task Sampling_ElicitationAndRoots_RequestsFromTheServerReachTheHost()
     {
-        var options = new McpClientOptions
-        {
-            Handlers = new McpClientHandlers
-            {
-                SamplingHandler = (request, _, _) => ValueTask.FromResult(new CreateMessageResult
-                {
-                    Model = "host-model",
-                    Role = Role.Assistant,
-                    Content = [new TextContentBlock { Text = "reply to " + ((TextContentBlock)request!.Messages[0].Content[0]).Text }],
-                }),
-                ElicitationHandler = (request, _) => ValueTask.FromResult(new ElicitResult
-                {
-                    Action = "accept",
-                    Content = new Dictionary<string, JsonElement> { ["answer"] = JsonSerializer.SerializeToElement("42 for " + request!.Message) },
-                }),
-                RootsHandler = (_, _) => ValueTask.FromResult(new ListRootsResult
-                {
-                    Roots = [new Root { Uri = "file:///work/a", Name = "a" }, new Root { Uri = "file:///work/b", Name = "b" }],
-                }),
-            },
-        };
+        McpClientOptions options = HostHandlers.SamplingElicitationRoots("file:///work/a", "file:///work/b");
         await using ClientSession session = await ConnectAsync(options);
 
         Assert.Equal("model host-model said: reply to ping?", Text(await session.Client.CallToolAsync("sample", new Dictionary<string, object?> { ["prompt"] = "ping?" })));
@@ -94,9 +74,9 @@ public class McpFeaturesTests(SshdFixture sshd)
             return ValueTask.CompletedTask;
         });
         CallToolResult result = await session.Client.CallToolAsync("slow", new Dictionary<string, object?> { ["steps"] = 3, ["stepMs"] = 1 },
-            new SynchronousProgress(_ => { }));
+            new HostHandlers.IgnoreProgress());
         Assert.Equal("done after 3 steps", Text(result));
-        await WaitUntilAsync(() => progress.Count == 3, session);
+        await HostHandlers.WaitUntilAsync(() => progress.Count == 3, session);
         Assert.Equal([1f, 2f, 3f], progress.Order());
 
         Assert.Equal("logged", Text(await session.Client.CallToolAsync("log", new Dictionary<string, object?> { ["message"] = "careful" })));
@@ -117,7 +97,7 @@ public class McpFeaturesTests(SshdFixture sshd)
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
 
         // The server writes the marker when its token fires; another round trip gives it time to do so, in order.
-        await WaitUntilAsync(() => File.Exists(marker), session);
+        await HostHandlers.WaitUntilAsync(() => File.Exists(marker), session);
         Assert.Equal("cancelled", File.ReadAllText(marker));
     }
 
@@ -157,7 +137,7 @@ public class McpFeaturesTests(SshdFixture sshd)
         await session.Client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "top-secret-payload" });
         await session.Client.ListPromptsAsync();
 
-        await WaitUntilAsync(() => session.Stderr.Contains("method=prompts/list"), session);
+        await HostHandlers.WaitUntilAsync(() => session.Stderr.Contains("method=prompts/list"), session);
         Assert.Contains("host -> remote:", session.Stderr);
         Assert.Contains("method=tools/call", session.Stderr);
         Assert.Contains("remote -> host:", session.Stderr);
@@ -168,21 +148,5 @@ public class McpFeaturesTests(SshdFixture sshd)
         Assert.Contains("method=tools/call", logged);
         Assert.Contains("Connected to 127.0.0.1:", logged);
         Assert.DoesNotContain("top-secret-payload", logged);
-    }
-
-    /// <summary>Polls a condition between server round trips (each call is a real exchange, not a sleep).</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition, ClientSession session)
-    {
-        using var deadline = new CancellationTokenSource(McpSshRun.Timeout);
-        while (!condition())
-        {
-            deadline.Token.ThrowIfCancellationRequested();
-            await session.Client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "poll" }, cancellationToken: deadline.Token);
-        }
-    }
-
-    private sealed class SynchronousProgress(Action<ProgressNotificationValue> report) : IProgress<ProgressNotificationValue>
-    {
-        public void Report(ProgressNotificationValue value) => report(value);
     }
 }

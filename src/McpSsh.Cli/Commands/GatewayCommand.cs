@@ -18,12 +18,6 @@ internal static class GatewayCommand
     public static readonly Option<double> InitTimeout = new("--init-timeout")
     { Description = "Seconds a backend may take to answer initialize (and each merged list) before it is left out", DefaultValueFactory = _ => 30, HelpName = "SECONDS" };
 
-    public static readonly Option<string> LogLevel = new("--log-level")
-    { Description = "TRACE, DEBUG, INFO, WARNING, ERROR or CRITICAL, any case", DefaultValueFactory = _ => "INFO", HelpName = "LEVEL" };
-
-    public static readonly Option<string?> LogFile = new("--log-file")
-    { Description = "Also append logs to FILE (logs always go to stderr, never stdout)", HelpName = "FILE" };
-
     public const string Description =
         """
         Merge several stdio MCP servers into one MCP server on stdin/stdout. One backend is relayed byte for byte;
@@ -38,7 +32,7 @@ internal static class GatewayCommand
 
     public static Command Create(Func<ParseResult, CancellationToken, Task<int>> run)
     {
-        var command = new Command("gateway", Description) { ServersConfig, PrefixNames, InitTimeout, LogLevel, LogFile, ClientOptions.MaxFrameBytes };
+        var command = new Command("gateway", Description) { ServersConfig, PrefixNames, InitTimeout, ClientOptions.LogLevel, ClientOptions.LogFile, ClientOptions.MaxFrameBytes };
         command.SetAction(run);
         return command;
     }
