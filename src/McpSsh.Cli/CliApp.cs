@@ -18,11 +18,15 @@ internal static class CliApp
     {
         RootCommand root = ClientCommand.Create((parse, token) => RunClientAsync(parse, stdin, stdout, stderr, token));
         root.Subcommands.Add(GatewayCommand.Create((parse, token) => RunGatewayAsync(parse, stdin, stdout, stderr, token)));
+        root.Subcommands.Add(ServeCommand.Create((parse, token) => OperatingSystem.IsWindows() ? RefuseServeOnWindows(stderr) : RunServeAsync(parse, stderr, token)));
 
-        // Python-client spellings apply to the client (root) command only.
-        bool isSubcommand = args.Length > 0 && root.Subcommands.Any(c => c.Name == args[0]);
-        string[] longOptions = [.. ClientOptions.All.Select(o => o.Name), "--help", "--version"];
-        ParseResult parse = root.Parse(isSubcommand ? args : LegacyArgs.Normalize(args, longOptions));
+        // Python spellings (argparse prefixes, --flag=value) for the client and for serve, the two drop-ins.
+        string[] normalized = args.Length > 0 && args[0] == "serve"
+            ? ["serve", .. LegacyArgs.Normalize(args[1..], [.. ServeCommand.All.Select(o => o.Name), "--help"])]
+            : args.Length > 0 && root.Subcommands.Any(c => c.Name == args[0])
+                ? args
+                : LegacyArgs.Normalize(args, [.. ClientOptions.All.Select(o => o.Name), "--help", "--version"]);
+        ParseResult parse = root.Parse(normalized);
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
@@ -105,6 +109,50 @@ internal static class CliApp
             {
                 stderr.WriteLine($"mcp-ssh: {ex.Message}");
                 return ExitCodes.Config;
+            }
+        });
+    }
+
+    private static Task<int> RefuseServeOnWindows(TextWriter stderr)
+    {
+        stderr.WriteLine("mcp-ssh: serve runs OpenSSH's sshd and needs Linux or macOS; the client and the gateway work on Windows");
+        return Task.FromResult(ExitCodes.Usage);
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static Task<int> RunServeAsync(ParseResult parse, TextWriter stderr, CancellationToken token)
+    {
+        ServeSettings settings;
+        try
+        {
+            settings = ServeSettings.From(parse, Environment.GetEnvironmentVariable);
+        }
+        catch (UsageException ex)
+        {
+            stderr.WriteLine($"mcp-ssh: {ex.Message}");
+            return Task.FromResult(ExitCodes.Usage);
+        }
+
+        return WithLoggingAsync(settings.LogLevel, settings.LogFile, stderr, token, async (loggers, stop) =>
+        {
+            try
+            {
+                return await new ServeRunner(settings, ((SingleProviderLoggerFactory)loggers).Provider, loggers, stderr).RunAsync(stop);
+            }
+            catch (GatewayConfigException ex)
+            {
+                stderr.WriteLine($"mcp-ssh: {ex.Message}");
+                return ExitCodes.Config;
+            }
+            catch (McpSsh.Server.ServeException ex)
+            {
+                stderr.WriteLine($"mcp-ssh: {ex.Message}");
+                return ExitCodes.Serve;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"mcp-ssh: {ex.Message}");
+                return ExitCodes.Serve;
             }
         });
     }

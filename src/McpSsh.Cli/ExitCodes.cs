@@ -14,6 +14,8 @@ internal static class ExitCodes
     public const int RemoteClosed = 8;
     public const int Protocol = 9;
     public const int Config = 10;
+    public const int Serve = 11;
+    public const int KeyServer = 12;
 
     public const string Table =
         """
@@ -28,7 +30,9 @@ internal static class ExitCodes
           7  private key missing, unreadable, or wrong/missing passphrase
           8  the remote side closed the session (server exited, connection lost)
           9  SSH protocol failure
-          10 gateway: the servers config is missing, invalid, or names a command that cannot be found
+          10 gateway, serve: the servers config is missing, invalid, or names a command that cannot be found
+          11 serve: sshd missing, failed to start or died; key server could not start; host key unusable
+          12 --use-key-server: the key server was unreachable or refused (token, rate limit, bad key)
         """;
 
     public static int For(Ssh.ConnectFailure failure) => failure switch
@@ -38,6 +42,7 @@ internal static class ExitCodes
         Ssh.ConnectFailure.HostKey => HostKey,
         Ssh.ConnectFailure.Authentication => Authentication,
         Ssh.ConnectFailure.KeyFile => KeyFile,
+        Ssh.ConnectFailure.KeyServer => KeyServer,
         _ => Protocol,
     };
 }

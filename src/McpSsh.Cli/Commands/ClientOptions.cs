@@ -49,6 +49,9 @@ internal static class ClientOptions
     public static readonly Option<int> KeyServerPort = new("--key-server-port")
     { Description = "Key server HTTP port. Python-compatible", DefaultValueFactory = _ => 8000, HelpName = "PORT" };
 
+    public static readonly Option<string?> KeyServerToken = new("--key-server-token")
+    { Description = "Bearer token the key server requires for registration (or set MCP_SSH_KEY_SERVER_TOKEN, not visible in process lists)", HelpName = "TOKEN" };
+
     public static readonly Option<string> LogLevel = new("--log-level")
     { Description = "TRACE (each frame's direction, size, method and id; never content), DEBUG, INFO, WARNING, ERROR or CRITICAL, any case. Python-compatible", DefaultValueFactory = _ => "INFO", HelpName = "LEVEL" };
 
@@ -67,6 +70,6 @@ internal static class ClientOptions
     public static IEnumerable<Option> All =>
     [
         Host, Port, Username, ClientKey, KnownHosts, Passphrase, PassphraseFile, DisableHostKeyChecking, AcceptNew,
-        UseKeyServer, KeyServerPort, LogLevel, LogFile, RemoteCommand, ConnectTimeout, MaxFrameBytes,
+        UseKeyServer, KeyServerPort, KeyServerToken, LogLevel, LogFile, RemoteCommand, ConnectTimeout, MaxFrameBytes,
     ];
 }

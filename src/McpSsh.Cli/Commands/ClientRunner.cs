@@ -21,6 +21,10 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
 
         SshConnectOptions ssh = settings.Ssh;
         PrepareKey(ssh.PrivateKeyPath);
+        if (settings.UseKeyServer)
+        {
+            await ExchangeKeysAsync(ssh, stop);
+        }
 
         IRemoteChannel channel;
         try
@@ -55,12 +59,39 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
         }
     }
 
+    /// <summary>
+    /// The key-server flow: the served host key is pinned into known_hosts on first use (and must match the pin
+    /// later), the client's public key is registered, and the SSH connection is then checked against the pin.
+    /// </summary>
+    private async Task ExchangeKeysAsync(SshConnectOptions ssh, CancellationToken stop)
+    {
+        string publicKeyPath = ssh.PrivateKeyPath + ".pub";
+        if (!File.Exists(publicKeyPath))
+        {
+            throw new SshConnectException(ConnectFailure.KeyFile,
+                $"--use-key-server registers {publicKeyPath}, which does not exist. Write it with: ssh-keygen -y -f {ssh.PrivateKeyPath} > {publicKeyPath}");
+        }
+
+        using var keyServer = new Ssh.KeyServer.KeyServerClient(ssh.Host, settings.KeyServerPort, settings.KeyServerToken, loggers.CreateLogger("key-server"));
+        (string hostKey, string servedBy) = await keyServer.FetchHostKeyAsync(stop);
+        Ssh.KeyServer.HostKeyPin.Apply(ssh.KnownHostsPath, ssh.Host, ssh.Port, hostKey, servedBy, _logger);
+        string registeredAt = await keyServer.RegisterAsync(File.ReadAllText(publicKeyPath).Trim(), stop);
+        _logger.LogInformation("Registered client key {Path} with the key server at {Url}", publicKeyPath, registeredAt);
+    }
+
     private void PrepareKey(string path)
     {
         if (!File.Exists(path) && settings.GenerateMissingKey)
         {
             string publicLine = ClientKeyStore.Generate(path, $"mcp-ssh@{Environment.MachineName}");
-            _logger.LogWarning("Generated a new Ed25519 client key at {Path} (public key in {Path}.pub). Install it on the server, e.g. append this line to ~USER/.ssh/authorized_keys there: {PublicKey}", path, path, publicLine);
+            if (settings.UseKeyServer)
+            {
+                _logger.LogInformation("Generated a new Ed25519 client key at {Path}; it is registered with the key server next", path);
+            }
+            else
+            {
+                _logger.LogWarning("Generated a new Ed25519 client key at {Path} (public key in {Path}.pub). Install it on the server, e.g. append this line to ~USER/.ssh/authorized_keys there: {PublicKey}", path, path, publicLine);
+            }
         }
         else if (File.Exists(path) && ClientKeyStore.IsReadableByOthers(path))
         {

@@ -16,6 +16,15 @@ internal sealed record ClientSettings(
     IReadOnlyList<string> Warnings)
 {
     public const string PassphraseVariable = "MCP_SSH_PASSPHRASE";
+    public const string KeyServerTokenVariable = "MCP_SSH_KEY_SERVER_TOKEN";
+
+    /// <summary>--use-key-server: fetch and pin the host key, register the client key, then connect.</summary>
+    public bool UseKeyServer { get; init; }
+
+    public int KeyServerPort { get; init; } = 8000;
+
+    /// <summary>Never logged.</summary>
+    public string? KeyServerToken { get; init; }
 
     public static ClientSettings From(ParseResult parse, Func<string, string?> environment)
     {
@@ -38,15 +47,22 @@ internal sealed record ClientSettings(
             throw new UsageException("--accept-new works with --known-hosts; it cannot be combined with --disable-host-key-checking or --use-key-server");
         }
 
-        if (parse.GetValue(O.UseKeyServer))
-        {
-            throw new UsageException("--use-key-server is not available in this build yet (it arrives with 'mcp-ssh serve'). "
-                + "Meanwhile install the client's public key on the server and use --known-hosts with --accept-new");
-        }
-
-        if (Given(O.KeyServerPort))
+        bool useKeyServer = parse.GetValue(O.UseKeyServer);
+        if (Given(O.KeyServerPort) && !useKeyServer)
         {
             warnings.Add("--key-server-port has no effect without --use-key-server");
+        }
+
+        if (Given(O.KeyServerToken))
+        {
+            warnings.Add(useKeyServer
+                ? $"--key-server-token is visible to other users in process lists; prefer the {KeyServerTokenVariable} environment variable"
+                : "--key-server-token has no effect without --use-key-server");
+        }
+
+        if (parse.GetValue(O.KeyServerPort) is < 1 or > 65535)
+        {
+            throw new UsageException($"--key-server-port {parse.GetValue(O.KeyServerPort)} is not a TCP port (1-65535)");
         }
 
         int port = parse.GetValue(O.Port);
@@ -90,10 +106,16 @@ internal sealed record ClientSettings(
         };
 
         string? logFile = parse.GetValue(O.LogFile) is { } lf ? PathExpansion.Expand(lf) : null;
-        return new ClientSettings(ssh, level, logFile, maxFrame, GenerateMissingKey: clientKey == O.DefaultClientKey, warnings);
+        string? token = parse.GetValue(O.KeyServerToken) ?? environment(KeyServerTokenVariable);
+        return new ClientSettings(ssh, level, logFile, maxFrame, GenerateMissingKey: clientKey == O.DefaultClientKey || useKeyServer, warnings)
+        {
+            UseKeyServer = useKeyServer,
+            KeyServerPort = parse.GetValue(O.KeyServerPort),
+            KeyServerToken = string.IsNullOrEmpty(token) ? null : token,
+        };
     }
 
-    private static string? ResolvePassphrase(ParseResult parse, Func<string, string?> environment, List<string> warnings)
+    internal static string? ResolvePassphrase(ParseResult parse, Func<string, string?> environment, List<string> warnings)
     {
         string? inline = parse.GetValue(O.Passphrase);
         string? file = parse.GetValue(O.PassphraseFile);

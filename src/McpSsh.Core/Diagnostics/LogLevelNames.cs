@@ -16,7 +16,7 @@ public static class LogLevelNames
             "INFO" => LogLevel.Information,
             "WARNING" or "WARN" => LogLevel.Warning,
             "ERROR" => LogLevel.Error,
-            "CRITICAL" => LogLevel.Critical,
+            "CRITICAL" or "CRIT" => LogLevel.Critical,
             _ => LogLevel.None,
         };
         return level != LogLevel.None;

@@ -7,6 +7,8 @@ public sealed class SingleProviderLoggerFactory(ILoggerProvider provider) : ILog
 {
     public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException("one provider only");
 
+    public ILoggerProvider Provider => provider;
+
     public ILogger CreateLogger(string categoryName) => provider.CreateLogger(categoryName);
 
     public void Dispose()

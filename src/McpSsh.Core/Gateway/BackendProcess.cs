@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
+using McpSsh.Processes;
 using McpSsh.Relay;
 using Microsoft.Extensions.Logging;
 

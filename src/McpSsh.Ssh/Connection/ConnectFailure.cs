@@ -9,6 +9,9 @@ public enum ConnectFailure
     Authentication,
     KeyFile,
     Protocol,
+
+    /// <summary>--use-key-server: the key server could not be reached or refused the request.</summary>
+    KeyServer,
 }
 
 /// <summary>A connection failure with one complete human sentence: what failed, where, and how to fix it.</summary>

@@ -23,6 +23,19 @@ internal sealed class ShellChannel : IRemoteChannel
         _stream = stream;
         _input = new StreamFrameSink(stream);
         Output = StreamToPipe.Start(stream, "mcp-ssh shell reader", error => _readError = error);
+
+        // A lost connection does not end a blocked ShellStream read; disposing the stream does (read returns 0).
+        link.Lost.Register(() =>
+        {
+            try
+            {
+                _stream.Dispose();
+            }
+            catch (Exception ex) when (ex is Renci.SshNet.Common.SshException or ObjectDisposedException or InvalidOperationException or IOException or System.Net.Sockets.SocketException)
+            {
+                // Closing a channel on a dead connection may fail; the read has ended either way.
+            }
+        });
     }
 
     public PipeReader Output { get; }

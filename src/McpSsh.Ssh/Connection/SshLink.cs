@@ -6,12 +6,20 @@ namespace McpSsh.Ssh;
 /// <summary>An authenticated SSH connection; owns the <see cref="SshClient"/> and remembers why it failed.</summary>
 internal sealed class SshLink(SshClient client) : IAsyncDisposable
 {
+    private readonly CancellationTokenSource _lost = new();
     private Exception? _error;
 
     public SshClient Client { get; } = client;
 
-    /// <summary>Called from SSH.NET's listener thread: record only (disconnecting from here would deadlock).</summary>
-    public void OnErrorOccurred(object? sender, ExceptionEventArgs e) => _error ??= e.Exception;
+    /// <summary>Cancelled once the connection is known to be gone (a channel's blocking reads must then be ended).</summary>
+    public CancellationToken Lost => _lost.Token;
+
+    /// <summary>Called from SSH.NET's listener thread: record, and signal off that thread (disconnecting from it would deadlock).</summary>
+    public void OnErrorOccurred(object? sender, ExceptionEventArgs e)
+    {
+        _error ??= e.Exception;
+        ThreadPool.UnsafeQueueUserWorkItem(static lost => lost.Cancel(), _lost, preferLocal: false);
+    }
 
     public string DescribeClose(Exception? streamError, string whenClean)
     {

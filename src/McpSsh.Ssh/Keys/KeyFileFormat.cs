@@ -4,7 +4,7 @@ using System.Text;
 namespace McpSsh.Ssh.Keys;
 
 /// <summary>Tells whether a private key file is encrypted, without decrypting it (to word errors precisely).</summary>
-internal static class KeyFileFormat
+public static class KeyFileFormat
 {
     private const string OpenSshBegin = "-----BEGIN OPENSSH PRIVATE KEY-----";
     private const string OpenSshEnd = "-----END OPENSSH PRIVATE KEY-----";

@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace McpSsh.Gateway;
+namespace McpSsh.Processes;
 
 /// <summary>
 /// What <see cref="System.Diagnostics.Process"/> lacks for a polite shutdown: SIGTERM (Process.Kill is SIGKILL)
 /// and the list of a process's descendants, taken before the parent exits and its children are re-parented.
 /// </summary>
-internal static partial class ProcessSignals
+public static partial class ProcessSignals
 {
     private const int SIGTERM = 15;
     private const int SIGKILL = 9;

@@ -1,0 +1,192 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using McpSsh.Ssh.Keys;
+using McpSsh.Ssh.KnownHosts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace McpSsh.Server.KeyServer;
+
+/// <summary>
+/// The key server (Kestrel, slim builder, no reflection): wire-compatible with the Python one (paths, JSON
+/// field names, status codes), plus strict key validation, a body limit, a per-address rate limit, an optional
+/// bearer token for /register, and optional TLS.
+/// </summary>
+public sealed class KeyServerHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly KeyServerOptions _options;
+    private readonly AuthorizedKeysStore _store;
+    private readonly ILogger _logger;
+    private readonly byte[]? _token;
+
+    private KeyServerHost(WebApplication app, KeyServerOptions options, AuthorizedKeysStore store, ILogger logger)
+    {
+        _app = app;
+        _options = options;
+        _store = store;
+        _logger = logger;
+        _token = options.Token is null ? null : Encoding.UTF8.GetBytes(options.Token);
+    }
+
+    /// <summary>The address it listens on, e.g. http://127.0.0.1:8000 (the real port when 0 was asked for).</summary>
+    public string Url => _app.Urls.First();
+
+    public static async Task<KeyServerHost> StartAsync(KeyServerOptions options, AuthorizedKeysStore store, ILoggerProvider logs, TimeProvider clock, CancellationToken cancellation)
+    {
+        X509Certificate2? certificate = LoadCertificate(options);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = KeyServerOptions.MaxBodyBytes;
+            kestrel.Listen(ResolveAddress(options.Host), options.Port, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
+        });
+
+        WebApplication app = builder.Build();
+        var host = new KeyServerHost(app, options, store, logs.CreateLogger("key-server"));
+        var limiter = new RateLimiter(options.RatePerMinute, clock);
+        app.Use(async (context, next) =>
+        {
+            if (!limiter.TryAcquire(context.Connection.RemoteIpAddress ?? IPAddress.None))
+            {
+                await JsonReply.Error(context, StatusCodes.Status429TooManyRequests, "Rate limit exceeded. Try again later.");
+                return;
+            }
+
+            await next(context);
+        });
+        app.MapGet("/", (RequestDelegate)(context =>
+        {
+            context.Response.ContentType = "text/html; charset=utf-8";
+            return context.Response.WriteAsync(LandingPage.Html(options.Token is not null));
+        }));
+        app.MapGet("/health", (RequestDelegate)(context => JsonReply.WriteAsync(context, 200, "status", "healthy")));
+        app.MapGet("/server_pub_key", (RequestDelegate)(context => JsonReply.WriteAsync(context, 200, "server_pub_key", options.ServerPublicKey)));
+        app.MapPost("/register", (RequestDelegate)host.RegisterAsync);
+
+        try
+        {
+            await app.StartAsync(cancellation);
+        }
+        catch (IOException ex)
+        {
+            throw new ServeException($"the key server cannot listen on {options.Host}:{options.Port}: {ex.Message}. Choose another --key-server-port or stop what uses it");
+        }
+
+        host._logger.LogInformation("Key server listening on {Url}{Token}", host.Url, options.Token is null ? "" : " (registration needs the bearer token)");
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task RegisterAsync(HttpContext context)
+    {
+        if (_token is not null && !HasToken(context.Request))
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await JsonReply.Error(context, StatusCodes.Status401Unauthorized, "registration requires the header Authorization: Bearer TOKEN (the server's --key-server-token)");
+            return;
+        }
+
+        if (!IsJson(context.Request.ContentType))
+        {
+            await JsonReply.Error(context, StatusCodes.Status415UnsupportedMediaType, "Content-Type must be application/json");
+            return;
+        }
+
+        string? keyText;
+        try
+        {
+            using JsonDocument body = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
+            keyText = body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("client_pub_key", out JsonElement value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await JsonReply.Error(context, StatusCodes.Status413PayloadTooLarge, $"request body larger than {KeyServerOptions.MaxBodyBytes} bytes");
+            return;
+        }
+        catch (JsonException)
+        {
+            await JsonReply.Error(context, StatusCodes.Status400BadRequest, "Invalid JSON");
+            return;
+        }
+
+        if (keyText is null)
+        {
+            await JsonReply.Error(context, StatusCodes.Status400BadRequest, "Missing client_pub_key");
+            return;
+        }
+
+        if (!PublicKeyLine.TryParse(keyText, out PublicKeyLine? key, out string error))
+        {
+            await JsonReply.Error(context, StatusCodes.Status400BadRequest, $"Invalid public key: {error}");
+            return;
+        }
+
+        bool added = await _store.AddAsync(key!, context.RequestAborted);
+        _logger.LogInformation("{What} {Type} key {Fingerprint} from {Address}", added ? "Registered" : "Already registered:", key!.KeyType,
+            SshKeyFormat.Sha256Fingerprint(key.Blob), context.Connection.RemoteIpAddress);
+        await JsonReply.WriteAsync(context, 200, "status", "success");
+    }
+
+    private bool HasToken(HttpRequest request)
+    {
+        string header = request.Headers.Authorization.ToString();
+        const string Bearer = "Bearer ";
+        return header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase)
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[Bearer.Length..].Trim()), _token);
+    }
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null && contentType.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
+
+    private static IPAddress ResolveAddress(string host) => host switch
+    {
+        "localhost" => IPAddress.Loopback,
+        _ when IPAddress.TryParse(host, out IPAddress? address) => address,
+        _ => throw new ServeException($"--key-server-host {host} is not an IP address (use e.g. 127.0.0.1, 0.0.0.0 or ::)"),
+    };
+
+    private static X509Certificate2? LoadCertificate(KeyServerOptions options)
+    {
+        if (options.CertificatePath is null && options.CertificateKeyPath is null)
+        {
+            return null;
+        }
+
+        if (options.CertificatePath is null || options.CertificateKeyPath is null)
+        {
+            throw new ServeException("TLS needs both --key-server-cert (PEM certificate) and --key-server-cert-key (PEM private key)");
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(options.CertificatePath, options.CertificateKeyPath);
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new ServeException($"cannot load the key server's TLS certificate {options.CertificatePath} with key {options.CertificateKeyPath}: {ex.Message}");
+        }
+    }
+}
