@@ -54,6 +54,20 @@ public class ClientSettingsTests
     }
 
     [Fact]
+    public void UseKeyServer_TakesPortAndToken_AndGeneratesAMissingKeyAnywhere()
+    {
+        ClientSettings s = Parse(name => name == ClientSettings.KeyServerTokenVariable ? "tok" : null,
+            "--use-key-server", "--key-server-port", "9000", "--client-key", "/tmp/elsewhere/key");
+        Assert.True(s.UseKeyServer);
+        Assert.Equal(9000, s.KeyServerPort);
+        Assert.Equal("tok", s.KeyServerToken);
+        Assert.True(s.GenerateMissingKey);
+        Assert.Equal(HostKeyPolicy.Strict, s.Ssh.HostKeyPolicy);
+        Assert.Empty(s.Warnings);
+        Assert.False(Parse("--client-key", "/tmp/elsewhere/key").GenerateMissingKey);
+    }
+
+    [Fact]
     public void KeyServerPortWithoutKeyServer_Warns()
     {
         Assert.Contains(Parse("--key-server-port", "9000").Warnings, w => w.Contains("--key-server-port has no effect"));

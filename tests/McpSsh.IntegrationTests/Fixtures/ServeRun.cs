@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using McpSsh.Tests.Common;
+
+namespace McpSsh.IntegrationTests.Fixtures;
+
+/// <summary>
+/// `mcp-ssh serve` started for one test: its own ports on 127.0.0.1, state directory, host key and HOME inside
+/// the servers config's temp directory, so nothing outside it is touched. Clients get <see cref="ClientEnvironment"/>
+/// (their own HOME: generated keys and pinned host keys land there).
+/// </summary>
+internal sealed class ServeRun : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly TaskCompletionSource<bool> _serving = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stderrDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ServeRun(GatewayConfig config, Process process, int port, int keyServerPort)
+    {
+        Config = config;
+        _process = process;
+        Port = port;
+        KeyServerPort = keyServerPort;
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                _serving.TrySetResult(false);
+                _stderrDone.TrySetResult();
+                return;
+            }
+
+            _stderr.Enqueue(e.Data);
+            if (e.Data.Contains("serve: Serving ", StringComparison.Ordinal))
+            {
+                _serving.TrySetResult(true);
+            }
+        };
+        _process.BeginErrorReadLine();
+    }
+
+    public GatewayConfig Config { get; }
+
+    public int Port { get; }
+
+    public int KeyServerPort { get; }
+
+    public int Pid => _process.Id;
+
+    public string StateDir => Path.Combine(Config.Dir, "state");
+
+    public string RegisteredKeys => Path.Combine(StateDir, "registered_keys");
+
+    public string ServerKeyPub => File.ReadAllText(Path.Combine(Config.Dir, "server_key.pub")).Trim();
+
+    public string AuthorizedClients => Path.Combine(Config.Dir, "authorized_clients");
+
+    public string ClientHome => Path.Combine(Config.Dir, "client-home");
+
+    public string KeyServerUrl => $"http://127.0.0.1:{KeyServerPort}";
+
+    public IDictionary<string, string> ClientEnvironment => new Dictionary<string, string> { ["HOME"] = ClientHome };
+
+    public string Stderr => string.Join('\n', _stderr);
+
+    /// <summary>Starts serve and waits for its "Serving" line; <paramref name="extra"/> are more flags (e.g. --run-key-server).</summary>
+    public static async Task<ServeRun> StartAsync(GatewayConfig config, IDictionary<string, string>? environment = null, params string[] extra)
+    {
+        Directory.CreateDirectory(Path.Combine(config.Dir, "client-home"));
+        for (int attempt = 1; ; attempt++)
+        {
+            ServeRun run = Launch(config, environment, extra);
+            if (await run._serving.Task.WaitAsync(McpSshRun.Timeout))
+            {
+                return run;
+            }
+
+            int exitCode = await run.WaitForExitAsync();
+            // A port that was free a moment ago can be taken by the time sshd binds it: try again with others.
+            if (attempt == 3 || !run.Stderr.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"serve exited with {exitCode} before serving:\n{run.Stderr}");
+            }
+        }
+    }
+
+    /// <summary>Starts serve without waiting for it to serve (for start-up failures).</summary>
+    public static ServeRun Launch(GatewayConfig config, IDictionary<string, string>? environment, params string[] extra)
+    {
+        int port = SshdFixture.FreePort(), keyServerPort = SshdFixture.FreePort();
+        var start = new ProcessStartInfo(TestPaths.McpSshBinary) { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
+        string[] args =
+        [
+            "serve", "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
+            "--key-server-port", keyServerPort.ToString(CultureInfo.InvariantCulture),
+            "--state-dir", Path.Combine(config.Dir, "state"), "--server-key", Path.Combine(config.Dir, "server_key"),
+            "--servers-config", config.Path, "--authorized-clients", Path.Combine(config.Dir, "authorized_clients"),
+            // The temp directory sits in /tmp (world-writable), which sshd's StrictModes would refuse.
+            "--sshd-option", "StrictModes=no", .. extra,
+        ];
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["HOME"] = Path.Combine(config.Dir, "serve-home");
+        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        return new ServeRun(config, Process.Start(start)!, port, keyServerPort);
+    }
+
+    /// <summary>The flags of a client that reaches this serve as the current user.</summary>
+    public List<string> ClientArgs(params string[] extra) =>
+        ["--host", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "--username", Environment.UserName, .. extra];
+
+    public List<string> KeyServerClientArgs(params string[] extra) =>
+        ClientArgs(["--use-key-server", "--key-server-port", KeyServerPort.ToString(CultureInfo.InvariantCulture), .. extra]);
+
+    public void Terminate() => Tool.Run("kill", "-TERM", Pid.ToString(CultureInfo.InvariantCulture));
+
+    public async Task<int> WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync().WaitAsync(McpSshRun.Timeout);
+        await _stderrDone.Task.WaitAsync(McpSshRun.Timeout);
+        return _process.ExitCode;
+    }
+
+    /// <summary>
+    /// Processes this serve left running: any whose command line names this test's directory (the sshd listener,
+    /// the gateways) or whose environment holds the config's marker (the MCP servers), other than serve itself.
+    /// </summary>
+    public List<int> Leftovers() =>
+    [
+        .. Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit))
+            .Where(pid => int.Parse(pid!) != Pid && ReadCommandLine(pid!).Contains(Config.Dir, StringComparison.Ordinal)).Select(p => int.Parse(p!)),
+        .. Config.LiveBackendPids(),
+    ];
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Terminate();
+            await _process.WaitForExitAsync().WaitAsync(McpSshRun.Timeout);
+        }
+
+        _process.Dispose();
+    }
+
+    private static string ReadCommandLine(string pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+}
