@@ -1,5 +1,5 @@
 // A tiny MCP host for the demo: starts mcp-ssh with the given arguments, initializes, lists the tools and
-// calls one, printing what it gets. Node's standard library only; one JSON-RPC message per line.
+// calls every echo tool (one per merged server), printing what it gets. Node's standard library only; one JSON-RPC message per line.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
@@ -40,8 +40,11 @@ try {
   const { tools } = await request("tools/list", {});
   console.log(`${tools.length} tools: ${tools.map((t) => t.name).join(", ")}`);
 
-  const result = await request("tools/call", { name: "echo", arguments: { message: "hello over SSH" } });
-  console.log(`tools/call echo -> ${result.content.map((c) => c.text).join(" ")}`);
+  // Merged servers: the first keeps "echo", the next one's is "echo_1".
+  for (const name of tools.map((t) => t.name).filter((n) => /^echo(_\d+)?$/.test(n))) {
+    const result = await request("tools/call", { name, arguments: { message: "hello over SSH" } });
+    console.log(`tools/call ${name} -> ${result.content.map((c) => c.text).join(" ")}`);
+  }
 } catch (error) {
   console.error(`demo: ${error.message}`);
   process.exitCode = 1;

@@ -202,6 +202,22 @@ public sealed class ServeTests : IDisposable
     }
 
     [Fact]
+    public async Task KeyServerOverTls_ServesTheHostKey()
+    {
+        string cert = Path.Combine(_config.Dir, "cert.pem"), key = Path.Combine(_config.Dir, "key.pem");
+        Tool.Run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert);
+        await using ServeRun serve = await ServeRun.StartAsync(_config, null, "--run-key-server", "--key-server-cert", cert, "--key-server-cert-key", key);
+
+        using var expected = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(cert));
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == expected.Thumbprint };
+        using var https = new HttpClient(handler);
+        string served = await https.GetStringAsync($"https://127.0.0.1:{serve.KeyServerPort}/server_pub_key");
+        Assert.Equal(serve.ServerKeyPub, JsonDocument.Parse(served).RootElement.GetProperty("server_pub_key").GetString());
+        await Assert.ThrowsAsync<HttpRequestException>(() => _http.GetStringAsync($"http://127.0.0.1:{serve.KeyServerPort}/health")); // TLS only
+    }
+
+    [Fact]
     public async Task MissingSshd_GivesTheInstallCommand()
     {
         await using ServeRun serve = ServeRun.Launch(_config, null, "--sshd", "/nonexistent/sshd");

@@ -68,14 +68,16 @@ public sealed record SshdConfig
         return text.ToString();
     }
 
-    /// <summary>Our levels in sshd's words: TRACE is DEBUG3, DEBUG is DEBUG1, INFO is VERBOSE (it names the key of each login).</summary>
+    /// <summary>
+    /// Our levels in sshd's words: TRACE is DEBUG3, DEBUG is DEBUG1, INFO is VERBOSE (it names the key of each
+    /// login). Never below INFO: serve waits for sshd's "Server listening" line, and filters by level itself.
+    /// </summary>
     public static string SshdLogLevel(LogLevel level) => level switch
     {
         LogLevel.Trace => "DEBUG3",
         LogLevel.Debug => "DEBUG1",
         LogLevel.Information => "VERBOSE",
-        LogLevel.Warning or LogLevel.Error => "ERROR",
-        _ => "FATAL",
+        _ => "INFO",
     };
 
     /// <summary>sshd_config takes double-quoted arguments; paths with spaces need them.</summary>

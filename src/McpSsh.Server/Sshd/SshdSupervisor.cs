@@ -136,7 +136,11 @@ public sealed class SshdSupervisor : IAsyncDisposable
             }
         }
 
-        _logger.LogSshdLine(line);
+        // sshd -e prefixes only its problems; everything else is information (hidden below --log-level INFO).
+        LogLevel level = line.StartsWith("fatal:", StringComparison.Ordinal) ? LogLevel.Error
+            : line.StartsWith("error:", StringComparison.Ordinal) ? LogLevel.Warning
+            : LogLevel.Information;
+        _logger.LogSshdLine(level, line);
         if (line.Contains("Server listening on", StringComparison.Ordinal))
         {
             _listening.TrySetResult(true);
