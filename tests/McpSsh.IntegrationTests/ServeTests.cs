@@ -121,13 +121,13 @@ public sealed class ServeTests : IDisposable
     public async Task KeyServerHttp_WireCompatibleAnswers_AndEveryRefusal()
     {
         await using ServeRun serve = await ServeRun.StartAsync(_config, null, "--run-key-server"); // default rate: 10 a minute, as the Python server
+        Assert.Contains("The key server has no token: anyone who can reach 127.0.0.1:", serve.Stderr);
         string validKey = File.ReadAllText(Tool.KeyGen(_config.Dir, "valid", "ed25519") + ".pub").Trim();
         string smallRsa = File.ReadAllText(Tool.KeyGen(_config.Dir, "small", "rsa", bits: 1024) + ".pub").Trim();
 
         Assert.Contains("POST /register", await _http.GetStringAsync(serve.KeyServerUrl + "/"));
         Assert.Equal("""{"status":"healthy"}""", await _http.GetStringAsync(serve.KeyServerUrl + "/health"));
-        Assert.Equal(JsonSerializer.Serialize(new Dictionary<string, string> { ["server_pub_key"] = serve.ServerKeyPub }),
-            JsonDocument.Parse(await _http.GetStringAsync(serve.KeyServerUrl + "/server_pub_key")).RootElement.GetRawText().Replace("\\u002B", "+", StringComparison.Ordinal));
+        Assert.Equal($$"""{"server_pub_key":"{{serve.ServerKeyPub}}"}""", await _http.GetStringAsync(serve.KeyServerUrl + "/server_pub_key"));
 
         await ExpectAsync(HttpStatusCode.BadRequest, "Invalid JSON", PostJsonAsync(serve, "{not json"));
         await ExpectAsync(HttpStatusCode.BadRequest, "Missing client_pub_key", PostJsonAsync(serve, """{"key": "x"}"""));
@@ -215,6 +215,41 @@ public sealed class ServeTests : IDisposable
         string served = await https.GetStringAsync($"https://127.0.0.1:{serve.KeyServerPort}/server_pub_key");
         Assert.Equal(serve.ServerKeyPub, JsonDocument.Parse(served).RootElement.GetProperty("server_pub_key").GetString());
         await Assert.ThrowsAsync<HttpRequestException>(() => _http.GetStringAsync($"http://127.0.0.1:{serve.KeyServerPort}/health")); // TLS only
+    }
+
+    [Fact]
+    public async Task EncryptedServerKey_IsDecryptedForSshd_AWrongPassphraseStopsServe()
+    {
+        Tool.KeyGen(_config.Dir, "server_key", "ecdsa", "host secret");
+        await using (ServeRun wrong = ServeRun.Launch(_config, new Dictionary<string, string> { ["MCP_SSH_PASSPHRASE"] = "nope" }))
+        {
+            Assert.Equal(11, await wrong.WaitForExitAsync());
+            Assert.Contains("wrong passphrase for --server-key", wrong.Stderr);
+        }
+
+        string client = Tool.KeyGen(_config.Dir, "client", "ed25519");
+        await using ServeRun serve = await ServeRun.StartAsync(_config, new Dictionary<string, string> { ["MCP_SSH_PASSPHRASE"] = "host secret" });
+        Assert.DoesNotContain("host secret", serve.Stderr);
+        File.WriteAllText(serve.AuthorizedClients, File.ReadAllText(client + ".pub"));
+        string decrypted = Path.Combine(serve.StateDir, "host_key");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(decrypted));
+
+        string knownHosts = Path.Combine(_config.Dir, "known_hosts");
+        File.WriteAllText(knownHosts, $"[127.0.0.1]:{serve.Port} {serve.ServerKeyPub}\n");
+        await using ClientSession session = await McpSshRun.ConnectAsync(serve.ClientArgs("--client-key", client, "--known-hosts", knownHosts));
+        Assert.Equal("echo: behind an encrypted host key", Text(await session.Client.CallToolAsync("echo", Message("behind an encrypted host key"))));
+    }
+
+    [Fact]
+    public async Task SshdDying_StopsServeWithItsStatus()
+    {
+        await using ServeRun serve = await ServeRun.StartAsync(_config);
+        int sshd = int.Parse(File.ReadAllText(Path.Combine(serve.StateDir, "sshd.pid")).Trim(), CultureInfo.InvariantCulture);
+
+        Tool.Run("kill", "-KILL", sshd.ToString(CultureInfo.InvariantCulture));
+
+        Assert.Equal(11, await serve.WaitForExitAsync());
+        Assert.Contains($"sshd (pid {sshd}) exited with status", serve.Stderr);
     }
 
     [Fact]
