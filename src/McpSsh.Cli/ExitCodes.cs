@@ -28,7 +28,7 @@ internal static class ExitCodes
           5  host key unknown, changed or revoked (known_hosts)
           6  authentication refused (key not authorized for --username)
           7  private key missing, unreadable, or wrong/missing passphrase
-          8  the remote side closed the session (server exited, connection lost)
+          8  --no-reconnect: the remote side closed the session (server exited, connection lost)
           9  SSH protocol failure
           10 gateway, serve: the servers config is missing, invalid, or names a command that cannot be found
           11 serve: sshd missing, failed to start or died; key server could not start; host key unusable

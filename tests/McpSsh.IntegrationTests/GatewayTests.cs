@@ -139,7 +139,7 @@ public sealed class GatewayTests : IDisposable
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
 
-        await HostHandlers.WaitUntilAsync(() => File.Exists(marker), session, "echo_1");
+        await HostHandlers.WaitUntilAsync(() => File.Exists(marker) && File.ReadAllText(marker).Length > 0, session, "echo_1");
         Assert.Equal("cancelled", File.ReadAllText(marker));
     }
 

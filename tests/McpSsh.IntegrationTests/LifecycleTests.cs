@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using McpSsh.IntegrationTests.Fixtures;
-using McpSsh.Tests.Common;
+using Tool = McpSsh.Tests.Common.Tool;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
 
 namespace McpSsh.IntegrationTests;
 
@@ -63,7 +64,7 @@ public class LifecycleTests(SshdFixture sshd)
     [Fact]
     public async Task RemoteExitsMidCall_InFlightCallsGetOneErrorEachAndExitEight()
     {
-        List<string> args = McpSshRun.Args(sshd, sshd.ExecKey, "--remote-command", sshd.TestServerCommand);
+        List<string> args = McpSshRun.Args(sshd, sshd.ExecKey, "--remote-command", sshd.TestServerCommand, "--no-reconnect");
         await using RawMcpSsh run = await StartInitializedAsync(args);
 
         await run.WriteLineAsync(Call(2, "wait_for_cancel", $$"""{"markerPath":"{{Path.Combine(sshd.Dir, "never")}}"}"""));
@@ -90,11 +91,16 @@ public class LifecycleTests(SshdFixture sshd)
     }
 
     [Fact]
-    public async Task RemoteExitsMidCall_SdkClientSeesAnErrorNotAHang()
+    public async Task RemoteExitsMidCall_SdkClientSeesAnErrorNotAHang_ThenTheSessionComesBack()
     {
         await using ClientSession session = await McpSshRun.ConnectAsync(McpSshRun.Args(sshd, sshd.TestServerKey));
+        string pidBefore = ((TextContentBlock)(await session.Client.CallToolAsync("pid")).Content[0]).Text;
         McpProtocolException error = await Assert.ThrowsAsync<McpProtocolException>(() => session.Client.CallToolAsync("crash").AsTask());
-        Assert.Contains($"connection to 127.0.0.1:{sshd.Port} closed", error.Message);
+        Assert.Contains($"connection to 127.0.0.1:{sshd.Port} lost: the server closed the shell channel. mcp-ssh is reconnecting", error.Message);
+
+        // The next call waits for the new connection (the session is replayed on it) and reaches a new server.
+        string pidAfter = ((TextContentBlock)(await session.Client.CallToolAsync("pid")).Content[0]).Text;
+        Assert.NotEqual(pidBefore, pidAfter);
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public class McpFeaturesTests(SshdFixture sshd)
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
 
         // The server writes the marker when its token fires; another round trip gives it time to do so, in order.
-        await HostHandlers.WaitUntilAsync(() => File.Exists(marker), session);
+        await HostHandlers.WaitUntilAsync(() => File.Exists(marker) && File.ReadAllText(marker).Length > 0, session);
         Assert.Equal("cancelled", File.ReadAllText(marker));
     }
 

@@ -64,12 +64,24 @@ internal static class ClientOptions
     public static readonly Option<double> ConnectTimeout = new("--connect-timeout")
     { Description = "Seconds allowed for each connect step (TCP, key exchange, authentication, channel)", DefaultValueFactory = _ => 15, HelpName = "SECONDS" };
 
+    public static readonly Option<double> Keepalive = new("--keepalive")
+    { Description = "Probe the server (an MCP ping the host never sees) after SECONDS without a message from it; 0 turns probing off", DefaultValueFactory = _ => 15, HelpName = "SECONDS" };
+
+    public static readonly Option<int> KeepaliveCountMax = new("--keepalive-count-max")
+    { Description = "Unanswered probes after which the connection is treated as dead", DefaultValueFactory = _ => 3, HelpName = "N" };
+
+    public static readonly Option<bool> NoReconnect = new("--no-reconnect")
+    { Description = "Exit when the connection is lost instead of reconnecting and replaying the session" };
+
+    public static readonly Option<double> ReconnectWait = new("--reconnect-wait")
+    { Description = "Seconds a request made while reconnecting waits for the connection before it gets an error", DefaultValueFactory = _ => 20, HelpName = "SECONDS" };
+
     public static readonly Option<long> MaxFrameBytes = new("--max-frame-bytes")
     { Description = "Largest JSON-RPC message relayed; larger ones are answered with an error and not sent", DefaultValueFactory = _ => DefaultMaxFrameBytes, HelpName = "BYTES" };
 
     public static IEnumerable<Option> All =>
     [
         Host, Port, Username, ClientKey, KnownHosts, Passphrase, PassphraseFile, DisableHostKeyChecking, AcceptNew,
-        UseKeyServer, KeyServerPort, KeyServerToken, LogLevel, LogFile, RemoteCommand, ConnectTimeout, MaxFrameBytes,
+        UseKeyServer, KeyServerPort, KeyServerToken, LogLevel, LogFile, RemoteCommand, ConnectTimeout, Keepalive, KeepaliveCountMax, NoReconnect, ReconnectWait, MaxFrameBytes,
     ];
 }

@@ -26,15 +26,21 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
             await ExchangeKeysAsync(ssh, stop);
         }
 
-        IRemoteChannel channel;
+        IRemoteChannel first;
+        ILogger sshLogger = loggers.CreateLogger("ssh");
         try
         {
-            channel = await SshConnector.ConnectAsync(ssh, loggers.CreateLogger("ssh"), stop);
+            first = await SshConnector.ConnectAsync(ssh, sshLogger, stop);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             return ExitCodes.Ok;
         }
+
+        // Reconnects verify the host key and authenticate exactly as the first connect; a changed key ends it.
+        var channel = new Resilience.ResilientChannel(first, token => SshConnector.ConnectAsync(ssh, sshLogger, token),
+            settings.Resilience with { StopsReconnecting = ex => ex is SshConnectException { Failure: ConnectFailure.HostKey } },
+            loggers.CreateLogger("link"));
 
         await using (channel)
         {
@@ -46,6 +52,11 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
                 loggers.CreateLogger("relay"));
 
             RelayResult result = await relay.RunAsync(stop);
+            if (result.Outcome == RelayOutcome.RemoteClosed && channel.StopFailure is SshConnectException failure)
+            {
+                return Fail(ExitCodes.For(failure.Failure), $"stopped reconnecting: {failure.Message}");
+            }
+
             return result.Outcome switch
             {
                 RelayOutcome.HostClosed => ExitCodes.Ok,

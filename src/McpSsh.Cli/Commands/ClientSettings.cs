@@ -26,6 +26,9 @@ internal sealed record ClientSettings(
     /// <summary>Never logged.</summary>
     public string? KeyServerToken { get; init; }
 
+    /// <summary>Keepalive, reconnect and replay (the endpoint and frame limit are filled in by the runner).</summary>
+    public Resilience.ResilienceOptions Resilience { get; init; } = new();
+
     public static ClientSettings From(ParseResult parse, Func<string, string?> environment)
     {
         var warnings = new List<string>();
@@ -106,12 +109,28 @@ internal sealed record ClientSettings(
         };
 
         string? logFile = parse.GetValue(O.LogFile) is { } lf ? PathExpansion.Expand(lf) : null;
+        double keepalive = parse.GetValue(O.Keepalive), reconnectWait = parse.GetValue(O.ReconnectWait);
+        int countMax = parse.GetValue(O.KeepaliveCountMax);
+        if (!(keepalive >= 0 && keepalive <= 3600) || countMax < 1 || !(reconnectWait >= 0 && reconnectWait <= 86400))
+        {
+            throw new UsageException("--keepalive must be 0-3600 seconds, --keepalive-count-max at least 1 and --reconnect-wait 0-86400 seconds");
+        }
+
         string? token = parse.GetValue(O.KeyServerToken) ?? environment(KeyServerTokenVariable);
         return new ClientSettings(ssh, level, logFile, maxFrame, GenerateMissingKey: clientKey == O.DefaultClientKey || useKeyServer, warnings)
         {
             UseKeyServer = useKeyServer,
             KeyServerPort = parse.GetValue(O.KeyServerPort),
             KeyServerToken = string.IsNullOrEmpty(token) ? null : token,
+            Resilience = new Resilience.ResilienceOptions
+            {
+                Keepalive = TimeSpan.FromSeconds(keepalive),
+                KeepaliveCountMax = countMax,
+                Reconnect = !parse.GetValue(O.NoReconnect),
+                ReconnectWait = TimeSpan.FromSeconds(reconnectWait),
+                MaxFrameBytes = maxFrame,
+                Endpoint = ssh.Endpoint,
+            },
         };
     }
 

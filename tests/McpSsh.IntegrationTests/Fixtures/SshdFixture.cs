@@ -112,6 +112,74 @@ public sealed class SshdFixture : IAsyncLifetime
         File.WriteAllLines(KnownHosts, new[] { "ed25519", "ecdsa", "rsa" }.Select(t => $"{HostName} {string.Join(' ', HostKeyPub(t).Split(' ')[..2])}"));
     }
 
+    /// <summary>The listening sshd's pid.</summary>
+    public int Pid => _sshd!.Id;
+
+    /// <summary>The per-connection sshd processes (one per client session): the listener's children.</summary>
+    public List<int> SessionPids() => [.. Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit)).Select(n => int.Parse(n!))
+        .Where(pid => ParentOf(pid) == Pid)];
+
+    /// <summary>Stops the listener and every session (the server machine goes down).</summary>
+    public void Stop()
+    {
+        _sshd!.Kill(entireProcessTree: true);
+        _sshd.WaitForExit(10_000);
+        _sshd.Dispose();
+        _sshd = null;
+    }
+
+    /// <summary>New host keys for the next start (the server was reinstalled); known_hosts keeps the old ones.</summary>
+    public void ReplaceHostKeys()
+    {
+        foreach (string type in new[] { "ed25519", "ecdsa", "rsa" })
+        {
+            File.Delete(Path.Combine(Dir, $"ssh_host_{type}_key"));
+            File.Delete(Path.Combine(Dir, $"ssh_host_{type}_key.pub"));
+            Tool.KeyGen(Dir, $"ssh_host_{type}_key", type);
+        }
+    }
+
+    /// <summary>Starts sshd again on the same port with the same keys (the server machine comes back).</summary>
+    public async Task StartAgainAsync()
+    {
+        if (!await StartAsync())
+        {
+            throw new InvalidOperationException("sshd did not start again:\n" + SshdLog);
+        }
+    }
+
+    /// <summary>Every process below <paramref name="root"/> (from /proc).</summary>
+    public static List<int> Descendants(int root)
+    {
+        var parents = Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit)).Select(n => int.Parse(n!))
+            .Select(pid => (Pid: pid, Parent: ParentOf(pid))).ToList();
+        var result = new List<int>();
+        var frontier = new Queue<int>([root]);
+        while (frontier.TryDequeue(out int parent))
+        {
+            foreach ((int pid, _) in parents.Where(p => p.Parent == parent))
+            {
+                result.Add(pid);
+                frontier.Enqueue(pid);
+            }
+        }
+
+        return result;
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException)
+        {
+            return -1;
+        }
+    }
+
     public Task DisposeAsync()
     {
         if (_sshd is { HasExited: false })

@@ -1,0 +1,614 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using McpSsh.Framing;
+using McpSsh.JsonRpc;
+using McpSsh.Relay;
+using Microsoft.Extensions.Logging;
+
+namespace McpSsh.Resilience;
+
+/// <summary>
+/// A remote channel that outlives its links. To the relay it is one channel whose output never breaks; below,
+/// SSH links come and go: a link is declared dead when it ends or stops answering keepalive probes; requests
+/// sent on it are answered with -32000 at once; a new link is made with backoff, the MCP session is replayed
+/// on it (<see cref="SessionReplay"/>), the host is told to re-list, and requests that waited are sent.
+/// Frames are copied whole from each link into the output, so a link dying mid-frame never corrupts the next.
+/// </summary>
+public sealed class ResilientChannel : IRemoteChannel
+{
+    private enum LinkState
+    {
+        Connected,
+        Replaying,
+        Disconnected,
+        Stopped,
+    }
+
+    private readonly Func<CancellationToken, Task<IRemoteChannel>> _connect;
+    private readonly ResilienceOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Pipe _output = new(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
+    private readonly Lock _outputLock = new();
+    private readonly Lock _lock = new();
+    private readonly HashSet<string> _sentInFlight = new(StringComparer.Ordinal);
+    private readonly List<(string Id, byte[] Frame)> _waiting = [];
+    private readonly Dictionary<string, TaskCompletionSource<byte[]>> _privateAnswers = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _shutdown = new();
+    private IRemoteChannel _link;
+    private LinkWriter _writer;
+    private LinkState _state = LinkState.Connected;
+    private int _generation;
+    private bool _reconnecting;
+    private bool _closing;
+    private long _lastReceived;
+    private int _unansweredProbes;
+    private string _lastLossReason = "";
+    private string _closeReason = "the connection ended";
+    private bool _outputCompleted;
+
+    public ResilientChannel(IRemoteChannel first, Func<CancellationToken, Task<IRemoteChannel>> connect, ResilienceOptions options, ILogger logger, TimeProvider? time = null)
+    {
+        _link = first;
+        _writer = new LinkWriter(first, reason => OnLinkLost(0, reason));
+        _connect = connect;
+        _options = options;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _lastReceived = _time.GetTimestamp();
+        StartPump(first, _generation);
+        if (options.Keepalive > TimeSpan.Zero)
+        {
+            _ = Task.Run(KeepaliveLoopAsync);
+        }
+    }
+
+    /// <summary>The session's state for replays (exposed for tests).</summary>
+    public SessionReplay Replay { get; } = new();
+
+    /// <summary>Set when reconnecting stopped for a reason the host should see as the exit cause (a changed host key).</summary>
+    public Exception? StopFailure { get; private set; }
+
+    public PipeReader Output => _output.Reader;
+
+    public bool CanHalfClose
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _link.CanHalfClose;
+            }
+        }
+    }
+
+    public string CloseReason
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _closeReason;
+            }
+        }
+    }
+
+    /// <summary>A frame from the host: sent now when connected; a request waits (bounded) while reconnecting; a notification is dropped then.</summary>
+    public void SendFrame(ReadOnlySequence<byte> frame)
+    {
+        FrameInfo info = FrameInspector.Inspect(frame, captureMethod: true).Info;
+        Replay.OnHostFrame(info, frame);
+        LinkWriter writer;
+        lock (_lock)
+        {
+            if (info.CancelledRequestId is not null)
+            {
+                _sentInFlight.Remove(info.CancelledRequestId);
+                if (_waiting.RemoveAll(w => w.Id == info.CancelledRequestId) > 0)
+                {
+                    return; // never sent: nothing to cancel on the server
+                }
+            }
+
+            if (_state != LinkState.Connected)
+            {
+                if (info.Kind == FrameKind.Request && _state != LinkState.Stopped)
+                {
+                    _waiting.Add((info.Id!, frame.ToArray()));
+                    _ = ExpireLaterAsync(info.Id!);
+                }
+                else
+                {
+                    _logger.LogDroppedNotification(info.Method ?? "a message", _options.Endpoint);
+                }
+
+                return;
+            }
+
+            if (info.Kind == FrameKind.Request)
+            {
+                _sentInFlight.Add(info.Id!);
+            }
+
+            writer = _writer;
+        }
+
+        writer.Enqueue(frame);
+    }
+
+    public void CompleteInput()
+    {
+        LinkWriter writer;
+        lock (_lock)
+        {
+            _closing = true; // the session is ending: the link's end is expected, not a loss
+            writer = _writer;
+        }
+
+        writer.CompleteInput();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        IRemoteChannel link;
+        lock (_lock)
+        {
+            _closing = true;
+            _state = LinkState.Stopped;
+            link = _link;
+            _writer.Stop();
+        }
+
+        await _shutdown.CancelAsync();
+        await link.DisposeAsync();
+        CompleteOutput();
+    }
+
+    private void StartPump(IRemoteChannel link, int generation) => _ = Task.Run(async () =>
+    {
+        string? error = null;
+        try
+        {
+            await FramePump.RunAsync(link.Output, _options.MaxFrameBytes, (status, frame) => OnLinkFrame(generation, status, frame), _shutdown.Token);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            error = ex.Message;
+        }
+
+        OnLinkLost(generation, error ?? link.CloseReason);
+    });
+
+    private bool OnLinkFrame(int generation, FrameReadStatus status, ReadOnlySequence<byte> frame)
+    {
+        lock (_lock)
+        {
+            if (generation != _generation)
+            {
+                return false; // a replaced link's late bytes
+            }
+
+            _lastReceived = _time.GetTimestamp();
+            _unansweredProbes = 0;
+        }
+
+        if (status == FrameReadStatus.Oversized)
+        {
+            // Only the head arrived here; passing it on would read as garbage. Answer its request, as the relay would.
+            string? id = FrameInspector.TryRecoverId(frame);
+            _logger.LogOversizedFrameFromRemote(_options.Endpoint, _options.MaxFrameBytes, id ?? "null");
+            bool pending;
+            lock (_lock)
+            {
+                pending = id is not null && _sentInFlight.Remove(id);
+            }
+
+            if (pending)
+            {
+                WriteOutput(JsonRpcErrorWriter.Write(id, JsonRpcErrorCode.InternalError,
+                    $"the server's answer was larger than the relay's limit of {_options.MaxFrameBytes} bytes (mcp-ssh --max-frame-bytes)"));
+            }
+
+            return true;
+        }
+
+        if (status == FrameReadStatus.Frame)
+        {
+            FrameInspection inspection = FrameInspector.Inspect(frame);
+            FrameInfo info = inspection.Info;
+            if (inspection.IsValid && info.Kind == FrameKind.Response)
+            {
+                if (SessionReplay.IsPrivateId(info.Id))
+                {
+                    TaskCompletionSource<byte[]>? waiter;
+                    lock (_lock)
+                    {
+                        _privateAnswers.Remove(info.Id!, out waiter);
+                    }
+
+                    waiter?.TrySetResult(frame.ToArray());
+                    return true; // keepalive and replay answers are the relay's own
+                }
+
+                lock (_lock)
+                {
+                    _sentInFlight.Remove(info.Id!);
+                }
+
+                Replay.OnRemoteFrame(info, frame);
+            }
+        }
+
+        // Everything else, including what the relay will reject, goes on whole.
+        WriteOutput(frame);
+        return true;
+    }
+
+    /// <summary>The link is gone: answer what was sent on it, then reconnect (or end, with --no-reconnect).</summary>
+    private void OnLinkLost(int generation, string reason)
+    {
+        List<string> failed;
+        IRemoteChannel link;
+        bool startReconnect;
+        lock (_lock)
+        {
+            if (generation != _generation || _state is LinkState.Disconnected or LinkState.Stopped)
+            {
+                return;
+            }
+
+            if (_closing)
+            {
+                // The session is ending (host EOF): the link's end is expected; let the relay finish.
+                _closeReason = reason;
+                _state = LinkState.Stopped;
+                CompleteOutput();
+                return;
+            }
+
+            link = _link;
+            _writer.Stop();
+            _lastLossReason = reason;
+            if (!_options.Reconnect)
+            {
+                // Exit-on-loss, as without reconnect: the relay answers what is in flight and ends.
+                _state = LinkState.Stopped;
+                _closeReason = reason;
+                failed = [];
+                startReconnect = false;
+            }
+            else
+            {
+                _state = LinkState.Disconnected;
+                failed = [.. _sentInFlight];
+                _sentInFlight.Clear();
+                startReconnect = !_reconnecting;
+                _reconnecting = true;
+            }
+
+            foreach (TaskCompletionSource<byte[]> waiter in _privateAnswers.Values)
+            {
+                waiter.TrySetCanceled();
+            }
+
+            _privateAnswers.Clear();
+        }
+
+        _ = Task.Run(async () => await link.DisposeAsync()); // a dead link's close may block; never on this path
+        if (!_options.Reconnect)
+        {
+            CompleteOutput();
+            return;
+        }
+
+        _logger.LogLinkLost(_options.Endpoint, reason, failed.Count);
+        foreach (string id in failed)
+        {
+            WriteOutput(JsonRpcErrorWriter.Write(id, JsonRpcErrorCode.ConnectionClosed,
+                $"connection to {_options.Endpoint} lost: {reason}. mcp-ssh is reconnecting; retry the request"));
+        }
+
+        if (startReconnect)
+        {
+            _ = Task.Run(ReconnectLoopAsync);
+        }
+    }
+
+    private async Task ReconnectLoopAsync()
+    {
+        long lostAt = _time.GetTimestamp();
+        for (int attempt = 0; !_shutdown.IsCancellationRequested; attempt++)
+        {
+            TimeSpan delay = Backoff.Delay(attempt, Random.Shared.NextDouble());
+            _logger.LogReconnecting(_options.Endpoint, delay.TotalSeconds, attempt + 1);
+            IRemoteChannel link;
+            try
+            {
+                await Task.Delay(delay, _time, _shutdown.Token);
+                link = await _connect(_shutdown.Token);
+            }
+            catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                if (_options.StopsReconnecting(ex))
+                {
+                    Stop(ex);
+                    return;
+                }
+
+                _logger.LogReconnectFailed(attempt + 1, _options.Endpoint, ex.Message);
+                continue;
+            }
+
+            int generation;
+            lock (_lock)
+            {
+                if (_closing)
+                {
+                    _ = Task.Run(async () => await link.DisposeAsync());
+                    return;
+                }
+
+                generation = ++_generation;
+                _link = link;
+                _writer = new LinkWriter(link, reason => OnLinkLost(generation, reason));
+                _state = LinkState.Replaying;
+                _lastReceived = _time.GetTimestamp();
+                _unansweredProbes = 0;
+            }
+
+            StartPump(link, generation);
+            LinkWriter replayWriter;
+            lock (_lock)
+            {
+                replayWriter = _writer;
+            }
+
+            string? replayed = await ReplayAsync(replayWriter, generation);
+            if (replayed is null)
+            {
+                lock (_lock)
+                {
+                    _state = LinkState.Disconnected;
+                }
+
+                _ = Task.Run(async () => await link.DisposeAsync());
+                continue;
+            }
+
+            List<(string Id, byte[] Frame)> waiting;
+            LinkWriter writer;
+            lock (_lock)
+            {
+                writer = _writer;
+                if (generation != _generation || _state != LinkState.Replaying)
+                {
+                    continue; // lost again while replaying
+                }
+
+                _state = LinkState.Connected;
+                _reconnecting = false;
+                waiting = [.. _waiting];
+                _waiting.Clear();
+                foreach ((string id, _) in waiting)
+                {
+                    _sentInFlight.Add(id);
+                }
+            }
+
+            _logger.LogReconnected(_options.Endpoint, _time.GetElapsedTime(lostAt).TotalSeconds, replayed);
+            foreach (byte[] notification in Replay.ListChangedNotifications())
+            {
+                WriteOutput(new ReadOnlySequence<byte>(notification));
+            }
+
+            foreach ((_, byte[] frame) in waiting)
+            {
+                writer.Enqueue(new ReadOnlySequence<byte>(frame));
+            }
+
+            return;
+        }
+    }
+
+    /// <summary>Replays the session on a new link; returns what was replayed, or null if the link failed meanwhile.</summary>
+    private async Task<string?> ReplayAsync(LinkWriter writer, int generation)
+    {
+        var done = new List<string>();
+        foreach ((string? privateId, byte[] frame, string what) in Replay.Frames())
+        {
+            TaskCompletionSource<byte[]>? answer = null;
+            if (privateId is not null)
+            {
+                answer = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+                lock (_lock)
+                {
+                    _privateAnswers[privateId] = answer;
+                }
+            }
+
+            try
+            {
+                writer.Enqueue(new ReadOnlySequence<byte>(frame));
+                if (answer is not null)
+                {
+                    byte[] response = await answer.Task.WaitAsync(_options.ReplayTimeout, _time, _shutdown.Token);
+                    if (what == "initialize" && Replay.DescribeChange(ResultOf(response)) is { } change)
+                    {
+                        _logger.LogReplayChanged(change);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _logger.LogReplayFailed(what, ex is TimeoutException ? $"no answer within {_options.ReplayTimeout.TotalSeconds:0} s" : ex.Message);
+                lock (_lock)
+                {
+                    if (privateId is not null)
+                    {
+                        _privateAnswers.Remove(privateId);
+                    }
+                }
+
+                return null;
+            }
+
+            done.Add(what);
+        }
+
+        lock (_lock)
+        {
+            return generation == _generation ? (done.Count == 0 ? "nothing (the host had not initialized)" : string.Join(", ", done)) : null;
+        }
+    }
+
+    private async Task KeepaliveLoopAsync()
+    {
+        TimeSpan period = _options.Keepalive;
+        while (!_shutdown.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(period, _time, _shutdown.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            LinkWriter writer;
+            int generation;
+            int probe;
+            double idle;
+            lock (_lock)
+            {
+                idle = _time.GetElapsedTime(_lastReceived).TotalSeconds;
+                if (_state != LinkState.Connected || idle < period.TotalSeconds)
+                {
+                    continue;
+                }
+
+                writer = _writer;
+                generation = _generation;
+                probe = ++_unansweredProbes;
+            }
+
+            if (probe > _options.KeepaliveCountMax)
+            {
+                OnLinkLost(generation, $"no answer to {_options.KeepaliveCountMax} keepalive probe(s) in {idle:0} s (the link is dead or the server is stuck)");
+                continue;
+            }
+
+            _logger.LogKeepaliveProbe(probe, _options.Endpoint, idle);
+            string id = Replay.NewPrivateId("keepalive");
+            byte[] ping = System.Text.Encoding.UTF8.GetBytes($$"""{"jsonrpc":"2.0","id":{{id}},"method":"ping"}""");
+            // Queued: behind a large frame to a far end that stopped reading it stays unanswered, and the count goes on.
+            writer.Enqueue(new ReadOnlySequence<byte>(ping));
+        }
+    }
+
+    /// <summary>A request that arrived while disconnected and is still waiting after --reconnect-wait gets an error.</summary>
+    private async Task ExpireLaterAsync(string id)
+    {
+        try
+        {
+            await Task.Delay(_options.ReconnectWait, _time, _shutdown.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        string reason;
+        lock (_lock)
+        {
+            if (_waiting.RemoveAll(w => w.Id == id) == 0)
+            {
+                return;
+            }
+
+            reason = _lastLossReason;
+        }
+
+        WriteOutput(JsonRpcErrorWriter.Write(id, JsonRpcErrorCode.ConnectionClosed,
+            $"not connected to {_options.Endpoint} for {_options.ReconnectWait.TotalSeconds:0} s (lost: {reason}); the request was not sent. mcp-ssh keeps reconnecting"));
+    }
+
+    /// <summary>Reconnecting cannot go on (a changed host key): fail what waits and end the session.</summary>
+    private void Stop(Exception cause)
+    {
+        List<(string Id, byte[] Frame)> waiting;
+        lock (_lock)
+        {
+            _state = LinkState.Stopped;
+            _closeReason = cause.Message;
+            StopFailure = cause;
+            waiting = [.. _waiting];
+            _waiting.Clear();
+        }
+
+        _logger.LogStoppedReconnecting(_options.Endpoint, cause.Message);
+        foreach ((string id, _) in waiting)
+        {
+            WriteOutput(JsonRpcErrorWriter.Write(id, JsonRpcErrorCode.ConnectionClosed, $"mcp-ssh stopped reconnecting to {_options.Endpoint}: {cause.Message}"));
+        }
+
+        CompleteOutput();
+    }
+
+    private static JsonObject? ResultOf(byte[] response)
+    {
+        try
+        {
+            return JsonNode.Parse(response)?["result"] as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private void WriteOutput(byte[] frame) => WriteOutput(new ReadOnlySequence<byte>(frame));
+
+    private void WriteOutput(ReadOnlySequence<byte> frame)
+    {
+        lock (_outputLock)
+        {
+            if (_outputCompleted)
+            {
+                return;
+            }
+
+            PipeWriter writer = _output.Writer;
+            foreach (ReadOnlyMemory<byte> segment in frame)
+            {
+                writer.Write(segment.Span);
+            }
+
+            writer.Write("\n"u8);
+            // No pause threshold: the flush completes synchronously.
+            ValueTask<FlushResult> flush = writer.FlushAsync();
+            if (!flush.IsCompletedSuccessfully)
+            {
+                flush.AsTask().GetAwaiter().GetResult();
+            }
+        }
+    }
+
+    private void CompleteOutput()
+    {
+        lock (_outputLock)
+        {
+            if (!_outputCompleted)
+            {
+                _outputCompleted = true;
+                _output.Writer.Complete();
+            }
+        }
+    }
+}

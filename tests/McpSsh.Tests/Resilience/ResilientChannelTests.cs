@@ -1,0 +1,187 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using McpSsh.Relay;
+using McpSsh.Resilience;
+using McpSsh.Tests.Relay;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace McpSsh.Tests.Resilience;
+
+/// <summary>The reconnect logic with in-memory links: the test plays each remote server and the connector.</summary>
+public class ResilientChannelTests
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
+
+    private const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"h","version":"1"}}}""";
+
+    /// <summary>Links handed out by the connector, in order; a test adds them as it wants reconnects to succeed.</summary>
+    private sealed class Connector
+    {
+        private readonly Channel<Func<IRemoteChannel>> _next = Channel.CreateUnbounded<Func<IRemoteChannel>>();
+
+        public int Attempts;
+
+        public void Succeed(IRemoteChannel link) => _next.Writer.TryWrite(() => link);
+
+        public void Fail(Exception ex) => _next.Writer.TryWrite(() => throw ex);
+
+        public async Task<IRemoteChannel> ConnectAsync(CancellationToken token)
+        {
+            Interlocked.Increment(ref Attempts);
+            Func<IRemoteChannel> next = await _next.Reader.ReadAsync(token);
+            return next();
+        }
+    }
+
+    private static void Send(IRemoteChannel channel, string json) => channel.SendFrame(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)));
+
+    private static async Task<string> NextLineAsync(PipeReader reader)
+    {
+        using var timeout = new CancellationTokenSource(s_wait);
+        while (true)
+        {
+            ReadResult result = await reader.ReadAsync(timeout.Token);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            SequencePosition? newline = buffer.PositionOf((byte)'\n');
+            if (newline is { } end)
+            {
+                string line = Encoding.UTF8.GetString(buffer.Slice(0, end));
+                reader.AdvanceTo(buffer.GetPosition(1, end));
+                return line;
+            }
+
+            Assert.False(result.IsCompleted, "the output ended");
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    /// <summary>A first link with the host's session initialized on it.</summary>
+    private static async Task<(ResilientChannel Channel, InMemoryChannel First)> InitializedAsync(Connector connector, ResilienceOptions? options = null)
+    {
+        var first = new InMemoryChannel(canHalfClose: false);
+        var channel = new ResilientChannel(first, connector.ConnectAsync, options ?? new ResilienceOptions { Keepalive = TimeSpan.Zero, Endpoint = "host:22" }, NullLogger.Instance);
+        Send(channel, Initialize);
+        Assert.Equal(Initialize, await first.NextSentAsync());
+        await first.RemoteWritesAsync("""{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{"listChanged":true}},"serverInfo":{"name":"s","version":"1"}}}""" + "\n");
+        Assert.Contains("\"serverInfo\"", await NextLineAsync(channel.Output));
+        Send(channel, """{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        await first.NextSentAsync();
+        return (channel, first);
+    }
+
+    [Fact]
+    public async Task LostLink_FailsWhatWasSentAtOnce_ReplaysTheSession_TellsTheHostToRelist_ThenSendsWhatWaited()
+    {
+        var connector = new Connector();
+        (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector);
+        Send(channel, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"slow"}}""");
+        await first.NextSentAsync();
+
+        first.RemoteEnds();
+        JsonNode error = JsonNode.Parse(await NextLineAsync(channel.Output))!;
+        Assert.Equal(2, error["id"]!.GetValue<int>());
+        Assert.Equal(-32000, error["error"]!["code"]!.GetValue<int>());
+        Assert.Equal("connection to host:22 lost: test remote closed. mcp-ssh is reconnecting; retry the request", error["error"]!["message"]!.GetValue<string>());
+
+        // A request while disconnected waits; a notification is dropped.
+        Send(channel, """{"jsonrpc":"2.0","id":3,"method":"tools/list"}""");
+        Send(channel, """{"jsonrpc":"2.0","method":"notifications/roots/list_changed"}""");
+
+        var second = new InMemoryChannel(canHalfClose: false);
+        connector.Succeed(second);
+        JsonNode replayedInit = JsonNode.Parse(await second.NextSentAsync())!;
+        Assert.Equal("initialize", replayedInit["method"]!.GetValue<string>());
+        Assert.StartsWith(SessionReplay.PrivateIdPrefix, replayedInit["id"]!.GetValue<string>());
+        await second.RemoteWritesAsync("""{"jsonrpc":"2.0","id":""" + replayedInit["id"]!.ToJsonString() + ""","result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{"listChanged":true}}}}""" + "\n");
+        Assert.Equal("""{"jsonrpc":"2.0","method":"notifications/initialized"}""", await second.NextSentAsync());
+
+        // The host re-lists; the waiting request goes out on the new link and its answer comes back.
+        Assert.Equal("""{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}""", await NextLineAsync(channel.Output));
+        Assert.Equal("""{"jsonrpc":"2.0","id":3,"method":"tools/list"}""", await second.NextSentAsync());
+        await second.RemoteWritesAsync("""{"jsonrpc":"2.0","id":3,"result":{"tools":[]}}""" + "\n");
+        Assert.Equal("""{"jsonrpc":"2.0","id":3,"result":{"tools":[]}}""", await NextLineAsync(channel.Output));
+        Assert.Equal(1, connector.Attempts);
+    }
+
+    [Fact]
+    public async Task SilentLink_IsDeclaredDeadAfterUnansweredProbes()
+    {
+        var connector = new Connector();
+        var options = new ResilienceOptions { Keepalive = TimeSpan.FromMilliseconds(100), KeepaliveCountMax = 2, Endpoint = "host:22" };
+        (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector, options);
+        Send(channel, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"slow"}}""");
+        await first.NextSentAsync();
+
+        // Two pings with private ids, never answered: then the call in flight fails, naming the cause.
+        for (int i = 0; i < 2; i++)
+        {
+            JsonNode ping = JsonNode.Parse(await first.NextSentAsync())!;
+            Assert.Equal("ping", ping["method"]!.GetValue<string>());
+            Assert.StartsWith(SessionReplay.PrivateIdPrefix, ping["id"]!.GetValue<string>());
+        }
+
+        JsonNode error = JsonNode.Parse(await NextLineAsync(channel.Output))!;
+        Assert.Equal(2, error["id"]!.GetValue<int>());
+        Assert.Contains("no answer to 2 keepalive probe(s)", error["error"]!["message"]!.GetValue<string>());
+        await channel.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AnsweredProbes_AreSwallowed_AndKeepTheLink()
+    {
+        var connector = new Connector();
+        var options = new ResilienceOptions { Keepalive = TimeSpan.FromMilliseconds(50), KeepaliveCountMax = 1, Endpoint = "host:22" };
+        (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector, options);
+        for (int i = 0; i < 3; i++)
+        {
+            JsonNode ping = JsonNode.Parse(await first.NextSentAsync())!;
+            await first.RemoteWritesAsync($$$"""{"jsonrpc":"2.0","id":{{{ping["id"]!.ToJsonString()}}},"result":{}}""" + "\n");
+        }
+
+        await first.RemoteWritesAsync("""{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"x"}}""" + "\n");
+        Assert.Contains("notifications/message", await NextLineAsync(channel.Output)); // no ping answer came before it
+        Assert.Equal(0, connector.Attempts);
+        await channel.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task NoReconnect_EndsTheOutputWithTheLinksReason()
+    {
+        var connector = new Connector();
+        (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector, new ResilienceOptions { Keepalive = TimeSpan.Zero, Reconnect = false });
+        first.CloseReason = "remote command exited with status 3";
+        first.RemoteEnds();
+
+        ReadResult end = await channel.Output.ReadAsync().AsTask().WaitAsync(s_wait);
+        Assert.True(end.IsCompleted);
+        Assert.Equal("remote command exited with status 3", channel.CloseReason);
+        Assert.Equal(0, connector.Attempts);
+    }
+
+    [Fact]
+    public async Task RequestWhileDisconnected_GetsAnErrorAfterTheWait_AndAFatalConnectFailureEndsTheSession()
+    {
+        var connector = new Connector();
+        var options = new ResilienceOptions { Keepalive = TimeSpan.Zero, ReconnectWait = TimeSpan.FromMilliseconds(100), Endpoint = "host:22", StopsReconnecting = ex => ex is InvalidDataException };
+        (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector, options);
+        Send(channel, """{"jsonrpc":"2.0","id":"sent","method":"tools/list"}""");
+        await first.NextSentAsync();
+        first.RemoteEnds();
+        Assert.Contains("\"sent\"", await NextLineAsync(channel.Output)); // the loss is known from here on
+        Send(channel, """{"jsonrpc":"2.0","id":"w","method":"tools/list"}""");
+
+        JsonNode error = JsonNode.Parse(await NextLineAsync(channel.Output))!;
+        Assert.Equal("w", error["id"]!.GetValue<string>());
+        Assert.StartsWith("not connected to host:22 for 0 s (lost: test remote closed); the request was not sent", error["error"]!["message"]!.GetValue<string>());
+
+        connector.Fail(new IOException("connection refused")); // retried
+        connector.Fail(new InvalidDataException("HOST KEY CHANGED")); // not retried
+        ReadResult end = await channel.Output.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(end.IsCompleted);
+        Assert.IsType<InvalidDataException>(channel.StopFailure);
+        Assert.Equal(2, connector.Attempts);
+    }
+}
