@@ -218,20 +218,24 @@ public sealed class ResilientChannel : IRemoteChannel
         {
             FrameInspection inspection = FrameInspector.Inspect(frame);
             FrameInfo info = inspection.Info;
-            if (inspection.IsValid && info.Kind == FrameKind.Response)
+            if (inspection.IsValid && SessionReplay.IsPrivateId(info.Id))
             {
-                if (SessionReplay.IsPrivateId(info.Id))
+                // Keepalive and replay traffic is the relay's own (a far end that echoes, like `cat`, sends requests back).
+                TaskCompletionSource<byte[]>? echoed = null;
+                lock (_lock)
                 {
-                    TaskCompletionSource<byte[]>? waiter;
-                    lock (_lock)
+                    if (info.Kind == FrameKind.Response)
                     {
-                        _privateAnswers.Remove(info.Id!, out waiter);
+                        _privateAnswers.Remove(info.Id!, out echoed);
                     }
-
-                    waiter?.TrySetResult(frame.ToArray());
-                    return true; // keepalive and replay answers are the relay's own
                 }
 
+                echoed?.TrySetResult(frame.ToArray());
+                return true;
+            }
+
+            if (inspection.IsValid && info.Kind == FrameKind.Response)
+            {
                 lock (_lock)
                 {
                     _sentInFlight.Remove(info.Id!);

@@ -141,6 +141,9 @@ public class ResilientChannelTests
             await first.RemoteWritesAsync($$$"""{"jsonrpc":"2.0","id":{{{ping["id"]!.ToJsonString()}}},"result":{}}""" + "\n");
         }
 
+        // A far end that echoes (cat) sends the probe itself back: that is the relay's own too.
+        JsonNode echoed = JsonNode.Parse(await first.NextSentAsync())!;
+        await first.RemoteWritesAsync(echoed.ToJsonString() + "\n");
         await first.RemoteWritesAsync("""{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"x"}}""" + "\n");
         Assert.Contains("notifications/message", await NextLineAsync(channel.Output)); // no ping answer came before it
         Assert.Equal(0, connector.Attempts);
