@@ -7,6 +7,24 @@ using McpSsh.Bench;
 // (one backend = relay, four = router) and tools/list fan-out over four backends vs the slowest one alone.
 // Modes are interleaved round by round so machine drift hits them alike.
 var options = BenchOptions.Parse(args);
+if (options.Suite == "relay")
+{
+    using var markdown = new StringWriter();
+    JsonObject relay = RelayBench.Run(options, markdown);
+    Console.Write(markdown.ToString());
+    if (options.JsonOut is not null)
+    {
+        File.WriteAllText(options.JsonOut, relay.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    if (options.MarkdownOut is not null)
+    {
+        File.WriteAllText(options.MarkdownOut, markdown.ToString());
+    }
+
+    return;
+}
+
 string configDir = Directory.CreateTempSubdirectory("mcp-ssh-bench-").FullName;
 try
 {
