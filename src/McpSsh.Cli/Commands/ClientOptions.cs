@@ -44,7 +44,7 @@ internal static class ClientOptions
     { Description = "Trust on first use: add an unknown host's key to --known-hosts; a changed key is still refused" };
 
     public static readonly Option<bool> UseKeyServer = new("--use-key-server")
-    { Description = "Fetch the host key from and register the client key with the server's key server. Python-compatible" };
+    { Description = "Fetch the host key from the server's key server (pinned in ~/.ssh/known_hosts on first use; a different key later is refused) and register the client key. Python-compatible" };
 
     public static readonly Option<int> KeyServerPort = new("--key-server-port")
     { Description = "Key server HTTP port. Python-compatible", DefaultValueFactory = _ => 8000, HelpName = "PORT" };
