@@ -74,9 +74,14 @@ internal static class CliApp
 
     private static Task<int> RunGatewayAsync(ParseResult parse, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken token)
     {
-        if (!LogLevelNames.TryParse(parse.GetValue(ClientOptions.LogLevel), out LogLevel level))
+        LogLevel level;
+        try
         {
-            stderr.WriteLine($"mcp-ssh: --log-level '{parse.GetValue(ClientOptions.LogLevel)}' is not a level; use one of {string.Join(", ", LogLevelNames.All)}");
+            level = ClientOptions.ParseLogLevel(parse);
+        }
+        catch (UsageException ex)
+        {
+            stderr.WriteLine($"mcp-ssh: {ex.Message}");
             return Task.FromResult(ExitCodes.Usage);
         }
 

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using McpSsh.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace McpSsh.Cli.Commands;
 
@@ -78,6 +80,12 @@ internal static class ClientOptions
 
     public static readonly Option<long> MaxFrameBytes = new("--max-frame-bytes")
     { Description = "Largest JSON-RPC message relayed; larger ones are answered with an error and not sent", DefaultValueFactory = _ => DefaultMaxFrameBytes, HelpName = "BYTES" };
+
+    /// <summary>--log-level as a level, for every command that takes it; a bad name is a usage error.</summary>
+    public static LogLevel ParseLogLevel(ParseResult parse) =>
+        LogLevelNames.TryParse(parse.GetValue(LogLevel), out LogLevel level)
+            ? level
+            : throw new UsageException($"--log-level '{parse.GetValue(LogLevel)}' is not a level; use one of {string.Join(", ", LogLevelNames.All)}");
 
     public static IEnumerable<Option> All =>
     [

@@ -34,10 +34,7 @@ internal sealed record ClientSettings(
         var warnings = new List<string>();
         bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
 
-        if (!LogLevelNames.TryParse(parse.GetValue(O.LogLevel), out LogLevel level))
-        {
-            throw new UsageException($"--log-level '{parse.GetValue(O.LogLevel)}' is not a level; use one of {string.Join(", ", LogLevelNames.All)}");
-        }
+        LogLevel level = O.ParseLogLevel(parse);
 
         string[] exclusive = [.. new Option[] { O.KnownHosts, O.DisableHostKeyChecking, O.UseKeyServer }.Where(Given).Select(o => o.Name)];
         if (exclusive.Length > 1)

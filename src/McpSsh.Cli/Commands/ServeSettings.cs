@@ -37,10 +37,7 @@ internal sealed record ServeSettings
     public static ServeSettings From(ParseResult parse, Func<string, string?> environment)
     {
         var warnings = new List<string>();
-        if (!LogLevelNames.TryParse(parse.GetValue(ClientOptions.LogLevel), out LogLevel level))
-        {
-            throw new UsageException($"--log-level '{parse.GetValue(ClientOptions.LogLevel)}' is not a level; use one of {string.Join(", ", LogLevelNames.All)}");
-        }
+        LogLevel level = ClientOptions.ParseLogLevel(parse);
 
         foreach (Option<int> port in new[] { S.Port, S.KeyServerPort })
         {
