@@ -1,3 +1,5 @@
+using McpSsh.Gateway;
+
 namespace McpSsh.Server.Sshd;
 
 /// <summary>Finds OpenSSH's sshd (and ssh-keygen beside it), or says exactly how to install it.</summary>
@@ -29,17 +31,7 @@ public static class SshdLocator
 
     private static bool IsExecutable(string file) => File.Exists(file) && (File.GetUnixFileMode(file) & UnixFileMode.UserExecute) != 0;
 
-    private static string? Find(string name, string? path, IEnumerable<string> systemDirectories)
-    {
-        foreach (string dir in (path ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(systemDirectories))
-        {
-            string candidate = Path.Combine(dir, name);
-            if (IsExecutable(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The gateway's own lookup (an executable file on the given PATH), with the system directories after it.</summary>
+    private static string? Find(string name, string? path, IEnumerable<string> systemDirectories) =>
+        ServerCatalog.ResolveExecutable(name, string.Join(':', (path ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(systemDirectories)));
 }
