@@ -350,6 +350,7 @@ public sealed class ResilientChannel : IRemoteChannel
             }
 
             int generation;
+            LinkWriter writer;
             lock (_lock)
             {
                 if (_closing)
@@ -360,20 +361,14 @@ public sealed class ResilientChannel : IRemoteChannel
 
                 generation = ++_generation;
                 _link = link;
-                _writer = new LinkWriter(link, reason => OnLinkLost(generation, reason));
+                _writer = writer = new LinkWriter(link, reason => OnLinkLost(generation, reason));
                 _state = LinkState.Replaying;
                 _lastReceived = _time.GetTimestamp();
                 _unansweredProbes = 0;
             }
 
             StartPump(link, generation);
-            LinkWriter replayWriter;
-            lock (_lock)
-            {
-                replayWriter = _writer;
-            }
-
-            string? replayed = await ReplayAsync(replayWriter, generation);
+            string? replayed = await ReplayAsync(writer, generation);
             if (replayed is null)
             {
                 lock (_lock)
@@ -381,15 +376,14 @@ public sealed class ResilientChannel : IRemoteChannel
                     _state = LinkState.Disconnected;
                 }
 
+                writer.Stop();
                 _ = Task.Run(async () => await link.DisposeAsync());
                 continue;
             }
 
             List<(string Id, byte[] Frame)> waiting;
-            LinkWriter writer;
             lock (_lock)
             {
-                writer = _writer;
                 if (generation != _generation || _state != LinkState.Replaying)
                 {
                     continue; // lost again while replaying
