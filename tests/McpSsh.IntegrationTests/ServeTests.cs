@@ -24,8 +24,6 @@ public sealed class ServeTests : IDisposable
 
     private static Dictionary<string, object?> Message(string text) => new() { ["message"] = text };
 
-    private static Dictionary<string, string?> Nullable(IDictionary<string, string> environment) => environment.ToDictionary(e => e.Key, e => (string?)e.Value);
-
     [Fact]
     public async Task KeyServer_RegisterThenConnect_ShellAndExec_AndTheHostKeyIsPinned()
     {
@@ -33,7 +31,7 @@ public sealed class ServeTests : IDisposable
 
         foreach (string[] mode in new[] { Array.Empty<string>(), ["--remote-command", "ignored: ForceCommand runs the gateway"] })
         {
-            await using ClientSession session = await McpSshRun.ConnectAsync(serve.KeyServerClientArgs(mode), null, Nullable(serve.ClientEnvironment));
+            await using ClientSession session = await McpSshRun.ConnectAsync(serve.KeyServerClientArgs(mode), null, serve.ClientEnvironment);
             Assert.Equal("Merged: test, everything", session.Client.ServerInfo!.Name);
             Assert.Equal("echo: over serve", Text(await session.Client.CallToolAsync("echo", Message("over serve"))));
             Assert.Equal("Echo: from everything", Text(await session.Client.CallToolAsync("echo_1", Message("from everything"))));
@@ -112,7 +110,7 @@ public sealed class ServeTests : IDisposable
         Assert.False(File.Exists(serve.RegisteredKeys));
 
         var environment = new Dictionary<string, string>(serve.ClientEnvironment) { ["MCP_SSH_KEY_SERVER_TOKEN"] = "s3cret" };
-        await using ClientSession session = await McpSshRun.ConnectAsync(serve.KeyServerClientArgs(), null, Nullable(environment));
+        await using ClientSession session = await McpSshRun.ConnectAsync(serve.KeyServerClientArgs(), null, environment);
         Assert.Equal("echo: with token", Text(await session.Client.CallToolAsync("echo", Message("with token"))));
         Assert.Single(File.ReadAllLines(serve.RegisteredKeys));
     }

@@ -18,7 +18,7 @@ internal static class McpSshRun
         "--client-key", key, "--known-hosts", sshd.KnownHosts, .. extra,
     ];
 
-    public static async Task<ClientSession> ConnectAsync(IEnumerable<string> args, McpClientOptions? options = null, IDictionary<string, string?>? environment = null)
+    public static async Task<ClientSession> ConnectAsync(IEnumerable<string> args, McpClientOptions? options = null, IDictionary<string, string>? environment = null)
     {
         var stderr = new ConcurrentQueue<string>();
         var transport = new StdioClientTransport(new StdioClientTransportOptions
@@ -28,7 +28,7 @@ internal static class McpSshRun
             Arguments = [.. args],
             StandardErrorLines = stderr.Enqueue,
             ShutdownTimeout = TimeSpan.FromSeconds(10),
-            EnvironmentVariables = environment is null ? null : new Dictionary<string, string?>(environment),
+            EnvironmentVariables = environment?.ToDictionary(e => e.Key, e => (string?)e.Value),
         });
         using var cts = new CancellationTokenSource(Timeout);
         McpClient client = await McpClient.CreateAsync(transport, options, cancellationToken: cts.Token);
