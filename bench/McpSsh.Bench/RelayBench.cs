@@ -77,14 +77,14 @@ internal static class RelayBench
         // Throwaway first: the first command absorbs the measuring client's own warm-up.
         foreach (Mode mode in modes)
         {
-            ColdStart(mode.Start(farEnd), farEnd);
+            ColdStart(mode.Start(farEnd));
         }
 
         for (int i = 0; i < ColdRuns; i++)
         {
             foreach (Mode mode in Rotate(modes, i))
             {
-                cold[mode.Name].Add(ColdStart(mode.Start(farEnd), farEnd));
+                cold[mode.Name].Add(ColdStart(mode.Start(farEnd)));
             }
         }
 
@@ -97,12 +97,12 @@ internal static class RelayBench
                 Call(peer, Initialize(0));
                 for (int i = 0; i < Warmup; i++)
                 {
-                    Call(peer, Echo(i + 1, farEnd));
+                    Call(peer, Echo(i + 1));
                 }
 
                 for (int i = 0; i < 2000; i++)
                 {
-                    byte[] line = Echo(1000 + i, farEnd);
+                    byte[] line = Echo(1000 + i);
                     long start = Stopwatch.GetTimestamp();
                     Call(peer, line);
                     latency[mode.Name].Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
@@ -131,7 +131,7 @@ internal static class RelayBench
                     var batch = new MemoryStream();
                     for (int j = 0; j < Concurrent; j++)
                     {
-                        batch.Write(Echo(30_000 + (i * Concurrent) + j, farEnd));
+                        batch.Write(Echo(30_000 + (i * Concurrent) + j));
                     }
 
                     byte[] all = batch.ToArray();
@@ -170,14 +170,12 @@ internal static class RelayBench
     }
 
     /// <summary>Milliseconds from starting the process to the first answer to initialize (connect, auth, channel, far end start).</summary>
-    private static double ColdStart((string Command, string[] Args) start, string farEnd)
+    private static double ColdStart((string Command, string[] Args) start)
     {
         long begin = Stopwatch.GetTimestamp();
         using var peer = new LinePeer(start.Command, start.Args);
         Call(peer, Initialize(0));
-        double ms = Stopwatch.GetElapsedTime(begin).TotalMilliseconds;
-        _ = farEnd;
-        return ms;
+        return Stopwatch.GetElapsedTime(begin).TotalMilliseconds;
     }
 
     private static void Call(LinePeer peer, byte[] line)
@@ -198,7 +196,7 @@ internal static class RelayBench
     private static byte[] Initialize(int id) => Encoding.UTF8.GetBytes(
         "{\"jsonrpc\":\"2.0\",\"id\":" + id + ""","method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"mcp-ssh-bench","version":"1"}}}""" + "\n");
 
-    private static byte[] Echo(int id, string farEnd) => Encoding.UTF8.GetBytes(
+    private static byte[] Echo(int id) => Encoding.UTF8.GetBytes(
         "{\"jsonrpc\":\"2.0\",\"id\":" + id + ""","method":"tools/call","params":{"name":"echo","arguments":{"message":"hello"}}}""" + "\n");
 
     private static byte[] Big(int id, string tool) => Encoding.UTF8.GetBytes(
