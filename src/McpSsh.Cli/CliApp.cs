@@ -142,7 +142,7 @@ internal static class CliApp
         {
             try
             {
-                return await new ServeRunner(settings, ((SingleProviderLoggerFactory)loggers).Provider, loggers, stderr).RunAsync(stop);
+                return await new ServeRunner(settings, loggers.Provider, loggers, stderr).RunAsync(stop);
             }
             catch (GatewayConfigException ex)
             {
@@ -163,7 +163,7 @@ internal static class CliApp
     }
 
     /// <summary>Sets up stderr/--log-file logging and SIGTERM/SIGINT as a clean stop, then runs the command.</summary>
-    private static async Task<int> WithLoggingAsync(LogLevel level, string? logFile, TextWriter stderr, CancellationToken token, Func<ILoggerFactory, CancellationToken, Task<int>> run)
+    private static async Task<int> WithLoggingAsync(LogLevel level, string? logFile, TextWriter stderr, CancellationToken token, Func<SingleProviderLoggerFactory, CancellationToken, Task<int>> run)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
         using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => Stop(ctx, stop));
