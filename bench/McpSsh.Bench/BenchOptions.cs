@@ -12,6 +12,9 @@ internal sealed record BenchOptions(string McpSsh, string TestServerDll, string 
 
     public string? MarkdownOut { get; init; }
 
+    /// <summary>Relay far ends to run, "cat" and/or "mcp" (both by default; one is quicker while iterating).</summary>
+    public string[] FarEnds { get; init; } = ["cat", "mcp"];
+
     public static BenchOptions Parse(string[] args)
     {
         string suite = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "gateway";
@@ -30,6 +33,7 @@ internal sealed record BenchOptions(string McpSsh, string TestServerDll, string 
             Suite = suite,
             Sshd = values.GetValueOrDefault("sshd") ?? "/usr/sbin/sshd",
             MarkdownOut = values.GetValueOrDefault("markdown"),
+            FarEnds = values.TryGetValue("far-ends", out string? farEnds) ? farEnds.Split(',', StringSplitOptions.RemoveEmptyEntries) : ["cat", "mcp"],
         };
     }
 }

@@ -46,7 +46,7 @@ internal static class RelayBench
                 ["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
                 ["binary_bytes"] = new FileInfo(options.McpSsh).Length,
             };
-            foreach (string farEnd in new[] { "cat", "mcp" })
+            foreach (string farEnd in options.FarEnds)
             {
                 result[farEnd] = RunFarEnd(modes, farEnd, options.Rounds);
             }
@@ -289,7 +289,7 @@ internal static class RelayBench
     private static void WriteMarkdown(JsonObject result, TextWriter md)
     {
         static string F(JsonNode? v, string format) => v is null ? "n/a" : v.GetValue<double>().ToString(format, CultureInfo.InvariantCulture);
-        foreach (string farEnd in new[] { "cat", "mcp" })
+        foreach (string farEnd in new[] { "cat", "mcp" }.Where(result.ContainsKey))
         {
             JsonArray rows = result[farEnd]!["rows"]!.AsArray();
             JsonObject ssh = rows.OfType<JsonObject>().First(r => r["mode"]!.GetValue<string>() == "ssh -T");
