@@ -14,6 +14,7 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
 
     public async Task<int> RunAsync(Stream stdin, Stream stdout, CancellationToken stop)
     {
+        SocketCompletions.RunInline(); // before the first socket (key server or SSH) exists
         foreach (string warning in settings.Warnings)
         {
             _logger.LogWarning("{Warning}", warning);

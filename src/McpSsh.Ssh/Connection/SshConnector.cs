@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using McpSsh.Relay;
 using McpSsh.Ssh.KnownHosts;
 using McpSsh.Ssh.Keys;
 using Microsoft.Extensions.Logging;
 using Renci.SshNet;
-using Renci.SshNet.Common;
 
 namespace McpSsh.Ssh;
 
@@ -35,34 +33,55 @@ public static class SshConnector
 
         logger.LogConnecting(options.Endpoint, options.Username, options.PrivateKeyPath);
         var stopwatch = Stopwatch.StartNew();
+        Task<IRemoteChannel> connecting = ConnectOnOwnThread(link, options, logger);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(options.ConnectTimeout);
-            try
-            {
-                await client.ConnectAsync(timeout.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new SshOperationTimeoutException("TCP connect timed out");
-            }
-
-            IRemoteChannel channel = OpenChannel(link, options, logger);
+            IRemoteChannel channel = await connecting.WaitAsync(cancellationToken);
             logger.LogConnected(options.Endpoint, info.ServerVersion, info.CurrentKeyExchangeAlgorithm, info.CurrentServerEncryption,
                 stopwatch.ElapsedMilliseconds, options.RemoteCommand is null ? "shell channel (no pty)" : "exec channel");
             return channel;
         }
-        catch (Exception ex) when (ex is not SshConnectException and not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Asked to stop mid-connect: the blocking connect cannot be interrupted; close whatever it opens.
+            _ = connecting.ContinueWith(static (done, state) => ((SshLink)state!).DisposeAsync(), link, TaskScheduler.Default);
+            throw;
+        }
+        catch (Exception ex) when (ex is not SshConnectException and not OutOfMemoryException)
         {
             await link.DisposeAsync();
             throw ConnectErrors.Explain(ex, options, verifier.Refusal);
         }
-        catch
+        catch (SshConnectException)
         {
             await link.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// SSH.NET's connect, authentication and channel open block (on wait handles, and in the async variant on a
+    /// socket continuation); a thread of our own keeps them off the thread pool and off the epoll thread when
+    /// socket completions run inline (<see cref="SocketCompletions"/>). Timeouts come from ConnectionInfo.Timeout.
+    /// </summary>
+    private static Task<IRemoteChannel> ConnectOnOwnThread(SshLink link, SshConnectOptions options, ILogger logger)
+    {
+        var done = new TaskCompletionSource<IRemoteChannel>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                link.Client.Connect();
+                done.SetResult(OpenChannel(link, options, logger));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                done.SetException(ex);
+            }
+        })
+        { IsBackground = true, Name = "mcp-ssh connect" };
+        thread.Start();
+        return done.Task;
     }
 
     private static KnownHostsFile LoadKnownHosts(SshConnectOptions options)

@@ -1,0 +1,25 @@
+namespace McpSsh.Ssh;
+
+/// <summary>
+/// Runs socket completions on .NET's epoll thread instead of queueing them to the thread pool. SSH.NET's
+/// listener thread does blocking receives on a socket .NET drives through epoll, so by default every packet
+/// travels epoll thread → thread pool → listener; inline, the epoll thread wakes the listener itself (the
+/// largest single cost in the relay's per-call latency, see docs/benchmarks.md).
+/// </summary>
+/// <remarks>
+/// Safe only where no socket continuation blocks: the epoll thread then serves every socket in the process.
+/// That is why <see cref="SshConnector"/> runs SSH.NET's (blocking) connect on a thread of its own. Must be
+/// called before the first socket exists; a value the user set explicitly is kept.
+/// </remarks>
+public static class SocketCompletions
+{
+    private const string Variable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
+    public static void RunInline()
+    {
+        if (Environment.GetEnvironmentVariable(Variable) is null)
+        {
+            Environment.SetEnvironmentVariable(Variable, "1");
+        }
+    }
+}
