@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using McpSsh.Diagnostics;
 using McpSsh.Relay;
 using McpSsh.Ssh;
@@ -46,7 +45,8 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
         await using (channel)
         {
             var relay = new RelaySession(
-                PipeReader.Create(stdin, new StreamPipeReaderOptions(bufferSize: 64 * 1024)),
+                // stdin is read on a thread of its own that also frames, checks and queues each frame (a broken stdin is EOF).
+                StreamToPipe.Start(stdin, "mcp-ssh stdin", static _ => { }),
                 new StreamFrameSink(stdout),
                 channel,
                 new RelayOptions { MaxFrameBytes = settings.MaxFrameBytes, Endpoint = ssh.Endpoint },

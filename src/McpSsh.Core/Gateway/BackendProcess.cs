@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
+using McpSsh.JsonRpc;
 using McpSsh.Processes;
 using McpSsh.Relay;
 using Microsoft.Extensions.Logging;
@@ -95,7 +96,7 @@ public sealed class BackendProcess : IRemoteChannel
         return new BackendProcess(config, process, logger);
     }
 
-    public void SendFrame(ReadOnlySequence<byte> frame) => _stdin.Write(frame);
+    public void SendFrame(ReadOnlySequence<byte> frame, in FrameInfo info) => _stdin.Write(frame);
 
     public void CompleteInput()
     {

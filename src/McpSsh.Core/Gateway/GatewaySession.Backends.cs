@@ -277,7 +277,7 @@ public sealed partial class GatewaySession
     {
         try
         {
-            backend.Process?.SendFrame(frame);
+            backend.Process?.SendFrame(frame, default);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using McpSsh.JsonRpc;
 
 namespace McpSsh.Relay;
 
@@ -15,8 +16,11 @@ public interface IRemoteChannel : IAsyncDisposable
     /// <summary>True when the channel can signal end of input and keep reading (exec); a shell cannot.</summary>
     bool CanHalfClose { get; }
 
-    /// <summary>Sends one frame followed by a newline, flushed. Throws when the channel is gone.</summary>
-    void SendFrame(ReadOnlySequence<byte> frame);
+    /// <summary>
+    /// Sends one frame followed by a newline, flushed. <paramref name="info"/> is what the relay found when it
+    /// checked the frame, so a channel that needs it does not parse the frame again. Throws when the channel is gone.
+    /// </summary>
+    void SendFrame(ReadOnlySequence<byte> frame, in FrameInfo info);
 
     /// <summary>Tells the remote there is no more input (EOF), where <see cref="CanHalfClose"/>.</summary>
     void CompleteInput();

@@ -45,10 +45,14 @@ public sealed class RelaySession
     public async Task<RelayResult> RunAsync(CancellationToken stop)
     {
         Task<bool> fromHost = Task.Run(() => PumpHostAsync(stop));
-        Task<bool> fromRemote = Task.Run(() => FramePump.RunAsync(_channel.Output, _options.MaxFrameBytes, OnRemoteFrame, CancellationToken.None));
+        Task<bool> fromRemote = _channel is IInspectedOutput inspected
+            ? inspected.DeliverOutputAsync(OnInspectedRemoteFrame)
+            : Task.Run(() => FramePump.RunAsync(_channel.Output, _options.MaxFrameBytes, OnRemoteFrame, CancellationToken.None));
         Task stopped = Task.Delay(Timeout.Infinite, stop).ContinueWith(static _ => { }, TaskScheduler.Default);
 
-        Task first = await Task.WhenAny(fromHost, fromRemote, stopped);
+        // Forced onto the thread pool: the remote pump may run inline on a channel's reader thread (an SSH.NET
+        // thread included), which must not be the one that shuts the session down.
+        Task first = await Task.WhenAny(fromHost, fromRemote, stopped).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
 
         if (first == fromRemote || _channelWriteError is not null)
         {
@@ -89,12 +93,12 @@ public sealed class RelaySession
         // First the answers we expect: an MCP server may drop in-flight work on EOF (the C# SDK cancels it),
         // and a shell cannot half-close at all (closing drops output in flight).
         Task deadline = Task.Delay(_options.DrainTimeout, _time);
-        await Task.WhenAny(InFlight.WhenEmpty(), fromRemote, deadline);
+        await Task.WhenAny(InFlight.WhenEmpty(), fromRemote, deadline).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         if (_channel.CanHalfClose && !fromRemote.IsCompleted)
         {
             // Exec: EOF lets the server finish and exit; its exit ends the output.
             _channel.CompleteInput();
-            await Task.WhenAny(fromRemote, deadline);
+            await Task.WhenAny(fromRemote, deadline).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         }
     }
 
@@ -104,7 +108,7 @@ public sealed class RelaySession
         try
         {
             // The remote pump may still be writing its last frames to the host; those answers count.
-            await fromRemote.WaitAsync(_options.DrainTimeout, _time);
+            await fromRemote.WaitAsync(_options.DrainTimeout, _time).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
             reason = _channel.CloseReason;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -149,7 +153,7 @@ public sealed class RelaySession
                 $"message larger than the relay's limit of {_options.MaxFrameBytes} bytes (mcp-ssh --max-frame-bytes); it was not sent"));
         }
 
-        FrameInspection inspection = FrameInspector.Inspect(frame, _trace);
+        FrameInspection inspection = FrameInspector.Inspect(frame, captureMethod: true); // the method also tells a resilient channel what to replay
         if (!inspection.IsValid)
         {
             _logger.LogBadFrameFromHost(frame.Length, inspection.Error!, (int)inspection.ErrorCode, inspection.Info.Id ?? "null");
@@ -174,7 +178,7 @@ public sealed class RelaySession
 
         try
         {
-            _channel.SendFrame(frame);
+            _channel.SendFrame(frame, info);
             return true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -184,7 +188,10 @@ public sealed class RelaySession
         }
     }
 
-    private bool OnRemoteFrame(FrameReadStatus status, ReadOnlySequence<byte> frame)
+    private bool OnRemoteFrame(FrameReadStatus status, ReadOnlySequence<byte> frame) =>
+        OnInspectedRemoteFrame(status, frame, status == FrameReadStatus.Frame ? FrameInspector.Inspect(frame, _trace) : default);
+
+    private bool OnInspectedRemoteFrame(FrameReadStatus status, ReadOnlySequence<byte> frame, in FrameInspection inspection)
     {
         if (status == FrameReadStatus.Oversized)
         {
@@ -193,7 +200,6 @@ public sealed class RelaySession
             return AnswerDroppedResponse(id, $"the server's answer was larger than the relay's limit of {_options.MaxFrameBytes} bytes (mcp-ssh --max-frame-bytes)");
         }
 
-        FrameInspection inspection = FrameInspector.Inspect(frame, _trace);
         if (!inspection.IsValid)
         {
             _logger.LogBadFrameFromRemote(_options.Endpoint, frame.Length, inspection.Error!, Head(frame));

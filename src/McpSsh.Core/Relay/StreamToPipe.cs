@@ -1,22 +1,23 @@
 using System.IO.Pipelines;
 using System.Runtime.InteropServices;
 
-namespace McpSsh.Ssh;
+namespace McpSsh.Relay;
 
 /// <summary>
-/// Copies a blocking SSH.NET stream into a pipe on a dedicated thread. SSH.NET's channel streams are
-/// synchronous; a thread of our own keeps their blocking reads off the thread pool.
+/// Copies a blocking stream (stdin, SSH.NET's synchronous channel streams) into a pipe on a thread of its own,
+/// which also runs the pipe's reader inline: a frame is read, checked and passed on by the thread that read it,
+/// with no thread-pool hop (and no thread-pool spinning) per message.
 /// </summary>
-internal static class StreamToPipe
+public static class StreamToPipe
 {
     private const int ReadSize = 64 * 1024;
 
-    /// <param name="onEnd">Called once on the thread when the stream ends (null) or fails.</param>
+    /// <param name="onEnd">Called once on the thread when the stream ends (null) or fails, before the pipe completes.</param>
     public static PipeReader Start(Stream source, string threadName, Action<Exception?> onEnd)
     {
-        // No writer pause: SSH.NET has no back-pressure toward the server anyway (its window is int.MaxValue),
-        // and pausing below the frame limit would deadlock a framer that waits for the rest of a large frame.
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
+        // No writer pause: the reader runs on this thread, so the pipe never holds more than the frame being read
+        // (and pausing below the frame limit would deadlock a framer that waits for the rest of a large frame).
+        var pipe = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
         var thread = new Thread(() => Copy(source, pipe.Writer, onEnd)) { IsBackground = true, Name = threadName };
         thread.Start();
         return pipe.Reader;
@@ -30,7 +31,7 @@ internal static class StreamToPipe
             while (true)
             {
                 Memory<byte> memory = writer.GetMemory(ReadSize);
-                // SSH.NET's streams override only the array overload; reading into the pipe's own array avoids a copy.
+                // Some streams override only the array overload; reading into the pipe's own array avoids a copy.
                 int read = MemoryMarshal.TryGetArray(memory, out ArraySegment<byte> array)
                     ? source.Read(array.Array!, array.Offset, array.Count)
                     : source.Read(memory.Span);
@@ -40,7 +41,7 @@ internal static class StreamToPipe
                 }
 
                 writer.Advance(read);
-                // Without a pause threshold the flush completes synchronously; only block if it ever does not.
+                // The reader runs inline here; without a pause threshold the flush then completes synchronously.
                 ValueTask<FlushResult> flush = writer.FlushAsync();
                 FlushResult flushed = flush.IsCompletedSuccessfully ? flush.Result : flush.AsTask().GetAwaiter().GetResult();
                 if (flushed.IsCompleted)
@@ -54,7 +55,7 @@ internal static class StreamToPipe
             error = ex;
         }
 
-        writer.Complete();
         onEnd(error);
+        writer.Complete();
     }
 }

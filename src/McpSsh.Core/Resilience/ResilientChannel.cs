@@ -14,9 +14,10 @@ namespace McpSsh.Resilience;
 /// SSH links come and go: a link is declared dead when it ends or stops answering keepalive probes; requests
 /// sent on it are answered with -32000 at once; a new link is made with backoff, the MCP session is replayed
 /// on it (<see cref="SessionReplay"/>), the host is told to re-list, and requests that waited are sent.
-/// Frames are copied whole from each link into the output, so a link dying mid-frame never corrupts the next.
+/// Frames are passed on whole from each link, so a link dying mid-frame never corrupts the next; the relay gets
+/// them with the inspection done here (<see cref="IInspectedOutput"/>), on the link's receive thread.
 /// </summary>
-public sealed class ResilientChannel : IRemoteChannel
+public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput
 {
     private enum LinkState
     {
@@ -30,7 +31,9 @@ public sealed class ResilientChannel : IRemoteChannel
     private readonly ResilienceOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    // Output for a reader that does not take frames directly (DeliverOutputAsync), and until the relay asks for them.
     private readonly Pipe _output = new(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
+    private readonly TaskCompletionSource<bool> _delivered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _outputLock = new();
     private readonly Lock _lock = new();
     private readonly HashSet<string> _sentInFlight = new(StringComparer.Ordinal);
@@ -48,6 +51,8 @@ public sealed class ResilientChannel : IRemoteChannel
     private string _lastLossReason = "";
     private string _closeReason = "the connection ended";
     private bool _outputCompleted;
+    private InspectedFrameHandler? _deliver;
+    private int _delivering;
 
     public ResilientChannel(IRemoteChannel first, Func<CancellationToken, Task<IRemoteChannel>> connect, ResilienceOptions options, ILogger logger, TimeProvider? time = null)
     {
@@ -96,17 +101,16 @@ public sealed class ResilientChannel : IRemoteChannel
     }
 
     /// <summary>A frame from the host: sent now when connected; a request waits (bounded) while reconnecting; a notification is dropped then.</summary>
-    public void SendFrame(ReadOnlySequence<byte> frame)
+    public void SendFrame(ReadOnlySequence<byte> frame, in FrameInfo info)
     {
-        FrameInfo info = FrameInspector.Inspect(frame, captureMethod: true).Info;
         Replay.OnHostFrame(info, frame);
         LinkWriter writer;
         lock (_lock)
         {
-            if (info.CancelledRequestId is not null)
+            if (info.CancelledRequestId is { } cancelled)
             {
-                _sentInFlight.Remove(info.CancelledRequestId);
-                if (_waiting.RemoveAll(w => w.Id == info.CancelledRequestId) > 0)
+                _sentInFlight.Remove(cancelled);
+                if (_waiting.RemoveAll(w => w.Id == cancelled) > 0)
                 {
                     return; // never sent: nothing to cancel on the server
                 }
@@ -214,9 +218,10 @@ public sealed class ResilientChannel : IRemoteChannel
             return true;
         }
 
+        FrameInspection inspection = default;
         if (status == FrameReadStatus.Frame)
         {
-            FrameInspection inspection = FrameInspector.Inspect(frame);
+            inspection = FrameInspector.Inspect(frame, captureMethod: true);
             FrameInfo info = inspection.Info;
             if (inspection.IsValid && SessionReplay.IsPrivateId(info.Id))
             {
@@ -245,8 +250,8 @@ public sealed class ResilientChannel : IRemoteChannel
             }
         }
 
-        // Everything else, including what the relay will reject, goes on whole.
-        WriteOutput(frame);
+        // Everything else, including what the relay will reject, goes on whole (with what checking it found).
+        WriteOutput(frame, inspection);
         return true;
     }
 
@@ -402,7 +407,7 @@ public sealed class ResilientChannel : IRemoteChannel
             _logger.LogReconnected(_options.Endpoint, _time.GetElapsedTime(lostAt).TotalSeconds, replayed);
             foreach (byte[] notification in Replay.ListChangedNotifications())
             {
-                WriteOutput(new ReadOnlySequence<byte>(notification));
+                WriteOutput(notification);
             }
 
             foreach ((_, byte[] frame) in waiting)
@@ -486,7 +491,8 @@ public sealed class ResilientChannel : IRemoteChannel
             lock (_lock)
             {
                 idle = _time.GetElapsedTime(_lastReceived).TotalSeconds;
-                if (_state != LinkState.Connected || idle < period.TotalSeconds)
+                // While a frame waits for the host to read stdout the link's reader is held up too: not the link's fault.
+                if (_state != LinkState.Connected || idle < period.TotalSeconds || Volatile.Read(ref _delivering) > 0)
                 {
                     continue;
                 }
@@ -571,9 +577,41 @@ public sealed class ResilientChannel : IRemoteChannel
         }
     }
 
-    private void WriteOutput(byte[] frame) => WriteOutput(new ReadOnlySequence<byte>(frame));
+    /// <summary>Frames go to the relay's handler (once it asked, <see cref="DeliverOutputAsync"/>) or into <see cref="Output"/>.</summary>
+    public Task<bool> DeliverOutputAsync(InspectedFrameHandler handler)
+    {
+        lock (_outputLock)
+        {
+            // What arrived before the relay asked is still in the pipe: hand it over first, in order.
+            var framer = new Framing.LineFrameReader(_options.MaxFrameBytes);
+            if (_output.Reader.TryRead(out ReadResult pending))
+            {
+                ReadOnlySequence<byte> buffer = pending.Buffer;
+                while (framer.TryRead(ref buffer, out ReadOnlySequence<byte> frame) == FrameReadStatus.Frame)
+                {
+                    handler(FrameReadStatus.Frame, frame, FrameInspector.Inspect(frame, captureMethod: true));
+                }
 
-    private void WriteOutput(ReadOnlySequence<byte> frame)
+                _output.Reader.AdvanceTo(buffer.Start);
+            }
+
+            _deliver = handler;
+            if (_outputCompleted)
+            {
+                _delivered.TrySetResult(true);
+            }
+        }
+
+        return _delivered.Task;
+    }
+
+    private void WriteOutput(byte[] frame)
+    {
+        var bytes = new ReadOnlySequence<byte>(frame);
+        WriteOutput(bytes, FrameInspector.Inspect(bytes, captureMethod: true));
+    }
+
+    private void WriteOutput(ReadOnlySequence<byte> frame, in FrameInspection inspection)
     {
         lock (_outputLock)
         {
@@ -582,18 +620,38 @@ public sealed class ResilientChannel : IRemoteChannel
                 return;
             }
 
-            PipeWriter writer = _output.Writer;
-            foreach (ReadOnlyMemory<byte> segment in frame)
+            // The relay runs here, on this thread: the call returns once the frame is on stdout (a host that
+            // stops reading holds it, and keepalive does not count that against the link).
+            Interlocked.Increment(ref _delivering);
+            try
             {
-                writer.Write(segment.Span);
-            }
+                if (_deliver is not null)
+                {
+                    if (!_deliver(FrameReadStatus.Frame, frame, inspection))
+                    {
+                        _outputCompleted = true; // the host is gone
+                        _delivered.TrySetResult(false);
+                    }
 
-            writer.Write("\n"u8);
-            // No pause threshold: the flush completes synchronously.
-            ValueTask<FlushResult> flush = writer.FlushAsync();
-            if (!flush.IsCompletedSuccessfully)
+                    return;
+                }
+
+                PipeWriter writer = _output.Writer;
+                foreach (ReadOnlyMemory<byte> segment in frame)
+                {
+                    writer.Write(segment.Span);
+                }
+
+                writer.Write("\n"u8);
+                ValueTask<FlushResult> flush = writer.FlushAsync();
+                if (!flush.IsCompletedSuccessfully)
+                {
+                    flush.AsTask().GetAwaiter().GetResult();
+                }
+            }
+            finally
             {
-                flush.AsTask().GetAwaiter().GetResult();
+                Interlocked.Decrement(ref _delivering);
             }
         }
     }
@@ -606,6 +664,10 @@ public sealed class ResilientChannel : IRemoteChannel
             {
                 _outputCompleted = true;
                 _output.Writer.Complete();
+                if (_deliver is not null)
+                {
+                    _delivered.TrySetResult(true);
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
+using McpSsh.JsonRpc;
 using McpSsh.Relay;
 using Microsoft.Extensions.Logging;
 using Renci.SshNet;
@@ -60,7 +61,7 @@ internal sealed class ExecChannel : IRemoteChannel
         }
     }
 
-    public void SendFrame(ReadOnlySequence<byte> frame) => _input.Write(frame);
+    public void SendFrame(ReadOnlySequence<byte> frame, in FrameInfo info) => _input.Write(frame);
 
     public void CompleteInput() => _input.Close();
 

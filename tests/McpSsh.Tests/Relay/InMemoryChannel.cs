@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 using System.Threading.Channels;
+using McpSsh.JsonRpc;
 using McpSsh.Relay;
 
 namespace McpSsh.Tests.Relay;
@@ -20,15 +21,29 @@ internal sealed class InMemoryChannel(bool canHalfClose) : IRemoteChannel
 
     public string CloseReason { get; set; } = "test remote closed";
 
-    public void SendFrame(ReadOnlySequence<byte> frame)
-    {
-        string text = Encoding.UTF8.GetString(frame);
-        lock (Events)
-        {
-            Events.Add("sent " + text);
-        }
+    /// <summary>When set, each write waits for it (a far end that stopped reading); <see cref="WriteStarted"/> says one is waiting.</summary>
+    public SemaphoreSlim? WriteGate { get; set; }
 
-        _sent.Writer.TryWrite(text);
+    public SemaphoreSlim WriteStarted { get; } = new(0);
+
+    /// <summary>How many writes the channel got (frames joined with newlines count once).</summary>
+    public int Writes;
+
+    public void SendFrame(ReadOnlySequence<byte> frame, in FrameInfo info)
+    {
+        Interlocked.Increment(ref Writes);
+        WriteStarted.Release();
+        WriteGate?.Wait(TimeSpan.FromSeconds(10));
+        // A writer may join queued frames with newlines into one write, as the bytes on a real channel would be.
+        foreach (string text in Encoding.UTF8.GetString(frame).Split('\n'))
+        {
+            lock (Events)
+            {
+                Events.Add("sent " + text);
+            }
+
+            _sent.Writer.TryWrite(text);
+        }
     }
 
     public TaskCompletionSource InputCompleted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -3,6 +3,8 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using McpSsh.Framing;
+using McpSsh.JsonRpc;
 using McpSsh.Relay;
 using McpSsh.Resilience;
 using McpSsh.Tests.Relay;
@@ -36,7 +38,11 @@ public class ResilientChannelTests
         }
     }
 
-    private static void Send(IRemoteChannel channel, string json) => channel.SendFrame(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)));
+    private static void Send(IRemoteChannel channel, string json)
+    {
+        var frame = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json));
+        channel.SendFrame(frame, FrameInspector.Inspect(frame, captureMethod: true).Info);
+    }
 
     private static async Task<string> NextLineAsync(PipeReader reader)
     {
@@ -133,7 +139,8 @@ public class ResilientChannelTests
     public async Task AnsweredProbes_AreSwallowed_AndKeepTheLink()
     {
         var connector = new Connector();
-        var options = new ResilienceOptions { Keepalive = TimeSpan.FromMilliseconds(50), KeepaliveCountMax = 1, Endpoint = "host:22" };
+        // Room for three unanswered ticks: on a busy 2-core machine an answer can take longer than one 50 ms tick.
+        var options = new ResilienceOptions { Keepalive = TimeSpan.FromMilliseconds(50), KeepaliveCountMax = 3, Endpoint = "host:22" };
         (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector, options);
         for (int i = 0; i < 3; i++)
         {
@@ -186,5 +193,98 @@ public class ResilientChannelTests
         Assert.True(end.IsCompleted);
         Assert.IsType<InvalidDataException>(channel.StopFailure);
         Assert.Equal(2, connector.Attempts);
+    }
+
+    [Fact]
+    public async Task FramesQueuedBehindABlockedWrite_GoOutTogether_InOrder()
+    {
+        var connector = new Connector();
+        (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector);
+        while (first.WriteStarted.Wait(0))
+        {
+            // the initialize and initialized writes are done
+        }
+
+        first.WriteGate = new SemaphoreSlim(0);
+        int before = first.Writes;
+        Send(channel, """{"jsonrpc":"2.0","id":2,"method":"tools/list"}""");
+        Assert.True(await first.WriteStarted.WaitAsync(s_wait)); // the writer is stuck in this write now
+        Send(channel, """{"jsonrpc":"2.0","id":3,"method":"tools/list"}""");
+        Send(channel, """{"jsonrpc":"2.0","id":4,"method":"tools/list"}""");
+        first.WriteGate.Release(2);
+
+        Assert.Equal("""{"jsonrpc":"2.0","id":2,"method":"tools/list"}""", await first.NextSentAsync());
+        Assert.Equal("""{"jsonrpc":"2.0","id":3,"method":"tools/list"}""", await first.NextSentAsync());
+        Assert.Equal("""{"jsonrpc":"2.0","id":4,"method":"tools/list"}""", await first.NextSentAsync());
+        Assert.Equal(before + 2, first.Writes); // one write for 2, one for 3 and 4 together
+        await channel.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task DeliverOutput_HandsOverWhatWaited_ThenEachFrameWithItsInspection_UntilTheOutputEnds()
+    {
+        var connector = new Connector();
+        (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector, new ResilienceOptions { Keepalive = TimeSpan.Zero, Reconnect = false, Endpoint = "host:22" });
+        await first.RemoteWritesAsync("""{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"early"}}""" + "\n");
+        await WaitUntilBufferedAsync(channel.Output);
+
+        var delivered = Channel.CreateUnbounded<string>();
+        Task<bool> done = channel.DeliverOutputAsync((FrameReadStatus status, ReadOnlySequence<byte> frame, in FrameInspection inspection) =>
+        {
+            delivered.Writer.TryWrite($"{status} {inspection.IsValid} {inspection.Info.Kind} {inspection.Info.Method ?? inspection.Info.Id} | {Encoding.UTF8.GetString(frame)}");
+            return true;
+        });
+
+        // What was buffered before the relay asked comes first, handed over while it asks.
+        Assert.True(delivered.Reader.TryRead(out string? early));
+        Assert.Equal("""Frame True Notification notifications/message | {"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"early"}}""", early);
+
+        Send(channel, """{"jsonrpc":"2.0","id":2,"method":"tools/list"}""");
+        await first.NextSentAsync();
+        await first.RemoteWritesAsync("""{"jsonrpc":"2.0","id":2,"result":{"tools":[]}}""" + "\nnot json\n");
+        Assert.Equal("""Frame True Response 2 | {"jsonrpc":"2.0","id":2,"result":{"tools":[]}}""", await delivered.Reader.ReadAsync().AsTask().WaitAsync(s_wait));
+        Assert.Equal("Frame False Other  | not json", await delivered.Reader.ReadAsync().AsTask().WaitAsync(s_wait)); // the relay drops it, knowing why
+
+        first.RemoteEnds();
+        Assert.True(await done.WaitAsync(s_wait));
+    }
+
+    [Fact]
+    public async Task DeliverOutput_StopsWhenTheHandlerSaysTheHostIsGone()
+    {
+        var connector = new Connector();
+        (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector);
+        int calls = 0;
+        Task<bool> done = channel.DeliverOutputAsync((FrameReadStatus _, ReadOnlySequence<byte> _, in FrameInspection _) =>
+        {
+            Interlocked.Increment(ref calls);
+            return false;
+        });
+
+        await first.RemoteWritesAsync("""{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}""" + "\n");
+        Assert.False(await done.WaitAsync(s_wait));
+        await first.RemoteWritesAsync("""{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}""" + "\n");
+        Send(channel, """{"jsonrpc":"2.0","id":9,"method":"ping"}"""); // round trip through the link: the second frame was read by now
+        await first.NextSentAsync();
+        await first.RemoteWritesAsync("""{"jsonrpc":"2.0","id":9,"result":{}}""" + "\n");
+        await channel.DisposeAsync();
+        Assert.Equal(1, calls);
+    }
+
+    /// <summary>Waits (bounded) until output is buffered in the pipe, without taking it.</summary>
+    private static async Task WaitUntilBufferedAsync(PipeReader output)
+    {
+        using var timeout = new CancellationTokenSource(s_wait);
+        while (true)
+        {
+            ReadResult result = await output.ReadAsync(timeout.Token);
+            if (result.Buffer.PositionOf((byte)'\n') is not null)
+            {
+                output.AdvanceTo(result.Buffer.Start); // neither consumed nor examined: the next reader gets it as new
+                return;
+            }
+
+            output.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        }
     }
 }
