@@ -14,7 +14,8 @@ internal static class FramePump
     public delegate bool FrameHandler(FrameReadStatus status, ReadOnlySequence<byte> frame);
 
     /// <returns>True when the input ended; false when the handler stopped the pump.</returns>
-    public static async Task<bool> RunAsync(PipeReader input, long maxFrameBytes, FrameHandler handler, CancellationToken cancellationToken)
+    /// <param name="onIdle">Called after the frames of each read are handled, before waiting for more input.</param>
+    public static async Task<bool> RunAsync(PipeReader input, long maxFrameBytes, FrameHandler handler, CancellationToken cancellationToken, Action? onIdle = null)
     {
         var framer = new LineFrameReader(maxFrameBytes);
         while (true)
@@ -42,6 +43,7 @@ internal static class FramePump
             {
                 // Consumed up to what was handled; everything else examined, so the next read waits for new bytes.
                 input.AdvanceTo(buffer.Start, buffer.End);
+                onIdle?.Invoke();
             }
         }
     }

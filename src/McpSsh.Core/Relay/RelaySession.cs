@@ -75,7 +75,7 @@ public sealed class RelaySession
     {
         try
         {
-            return await FramePump.RunAsync(_hostInput, _options.MaxFrameBytes, OnHostFrame, stop);
+            return await FramePump.RunAsync(_hostInput, _options.MaxFrameBytes, OnHostFrame, stop, _channel is IBurstInput burst ? burst.EndOfBurst : null);
         }
         catch (OperationCanceledException)
         {

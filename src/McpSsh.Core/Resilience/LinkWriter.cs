@@ -1,17 +1,24 @@
 using System.Buffers;
+using System.Diagnostics;
 using McpSsh.Relay;
 
 namespace McpSsh.Resilience;
 
 /// <summary>
-/// Writes frames to one link on a thread of its own, in order. A far end that stops reading blocks only this
-/// thread, so the host's frames keep being read, keepalive keeps counting, and a new link can take over.
+/// Writes frames to one link, in order. Keepalive probes, replayed frames, large frames and anything that
+/// arrives while a write is in progress go through a queue and a thread of their own: a far end that stops
+/// reading blocks only that thread, so the host's frames keep being read, keepalive keeps counting, and a new
+/// link can take over.
 /// </summary>
 /// <remarks>
-/// Writing on the host's reader thread instead would save a thread wake-up per call (measured: about 35 µs p50
-/// and 24 µs of CPU per call on 2 cores), but an SSH.NET write to a peer that stopped reading can block for good
-/// while holding the session's socket lock (TCP send buffer full), which also blocks closing that session: the
-/// host's input would then stop being read for the rest of the run (the fault suite's silent-link test).
+/// A small host frame is written on the host's reader thread instead when the link is idle and has recently
+/// answered (<see cref="Send"/>): that saves a thread wake-up per call, about 35 µs p50 and 24 µs of CPU on
+/// 2 cores. The limits are what keep that thread from getting stuck: SSH.NET blocks a write while the peer's
+/// window is closed (bounded by the connect timeout, and ended when the link is closed), and blocks for good
+/// in a socket send while the peer's TCP buffers are full, holding the session's socket lock so that even
+/// closing the session waits. With at most <see cref="InlineBudgetBytes"/> sent since the far end last sent a
+/// frame, neither can happen: the window is 2 MiB and loopback TCP buffers take over 100 KiB. Should it happen
+/// anyway, <see cref="InlineWriteStuckFor"/> lets the owner give up on the session rather than hang.
 /// Small frames queued together go out in one write, joined by newlines: one SSH packet for a burst (200
 /// concurrent calls) instead of one packet, one encryption and one syscall each. Queued frames are copied into
 /// pooled arrays, so a stream of large messages reuses the same few buffers. Waits block without spinning:
@@ -20,6 +27,8 @@ namespace McpSsh.Resilience;
 internal sealed class LinkWriter
 {
     private const int BatchBytes = 32 * 1024;
+    private const int InlineFrameBytes = 16 * 1024;
+    private const long InlineBudgetBytes = 32 * 1024;
     private static readonly byte[] s_endOfInput = [];
 
     private readonly Queue<(byte[] Buffer, int Length)> _queue = new();
@@ -27,6 +36,13 @@ internal sealed class LinkWriter
     private readonly IRemoteChannel _link;
     private readonly Action<string> _failed;
     private bool _closed;
+    private bool _writing;
+    private long _sentSinceHeard;
+    private long _inlineSince;
+
+    // Host frames read together, written at the end of the burst (from _bursting); the host's reader thread only.
+    private ArrayBufferWriter<byte> _burst = new(BatchBytes);
+    private ArrayBufferWriter<byte> _bursting = new(BatchBytes);
 
     public LinkWriter(IRemoteChannel link, Action<string> failed)
     {
@@ -35,23 +51,104 @@ internal sealed class LinkWriter
         new Thread(Run) { IsBackground = true, Name = "mcp-ssh link writer" }.Start();
     }
 
-    /// <summary>Queues a frame for the writer thread; never blocks.</summary>
-    public void Enqueue(ReadOnlySequence<byte> frame)
+    /// <summary>How long the write in progress on the host's reader thread has taken so far (zero when there is none).</summary>
+    public TimeSpan InlineWriteStuckFor
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(checked((int)frame.Length));
-        frame.CopyTo(buffer);
+        get
+        {
+            long since = Interlocked.Read(ref _inlineSince);
+            return since == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(since);
+        }
+    }
+
+    /// <summary>The far end sent a frame: it is reading and answering, so the inline budget starts again.</summary>
+    public void Heard() => Interlocked.Exchange(ref _sentSinceHeard, 0);
+
+    /// <summary>
+    /// A host frame, on the host's reader thread: held back and written by <see cref="EndOfBurst"/> on this thread
+    /// when that is safe (see remarks), else queued (after what was held back). Never throws.
+    /// </summary>
+    public void Send(ReadOnlySequence<byte> frame)
+    {
         lock (_gate)
         {
-            if (!_closed)
+            if (_closed)
             {
-                _queue.Enqueue((buffer, (int)frame.Length));
-                Monitor.Pulse(_gate);
+                return;
+            }
+
+            long held = _burst.WrittenCount == 0 ? 0 : _burst.WrittenCount + 1;
+            if (_writing || _queue.Count > 0 || frame.Length > InlineFrameBytes
+                || Interlocked.Read(ref _sentSinceHeard) + held + frame.Length > InlineBudgetBytes)
+            {
+                QueueBurstLocked();
+                EnqueueCopy(frame);
                 return;
             }
         }
 
-        // Stopped: the link is gone and what was sent on it has been answered already.
-        ArrayPool<byte>.Shared.Return(buffer);
+        if (_burst.WrittenCount > 0)
+        {
+            _burst.Write("\n"u8);
+        }
+
+        foreach (ReadOnlyMemory<byte> segment in frame)
+        {
+            _burst.Write(segment.Span);
+        }
+    }
+
+    /// <summary>The host's reader has no more frames for now: what <see cref="Send"/> held back is written, on this thread.</summary>
+    public void EndOfBurst()
+    {
+        if (_burst.WrittenCount == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                _burst.ResetWrittenCount();
+                return;
+            }
+
+            if (_writing || _queue.Count > 0)
+            {
+                QueueBurstLocked();
+                return;
+            }
+
+            _writing = true;
+            Interlocked.Add(ref _sentSinceHeard, _burst.WrittenCount + 1);
+            Interlocked.Exchange(ref _inlineSince, Stopwatch.GetTimestamp());
+            (_burst, _bursting) = (_bursting, _burst); // what is being written is no longer held back
+        }
+
+        bool ok = TryWrite(new ReadOnlySequence<byte>(_bursting.WrittenMemory));
+        _bursting.ResetWrittenCount();
+        lock (_gate)
+        {
+            Interlocked.Exchange(ref _inlineSince, 0);
+            _writing = false;
+            if (ok && _queue.Count > 0)
+            {
+                Monitor.Pulse(_gate);
+            }
+        }
+    }
+
+    /// <summary>Queues a frame for the writer thread; never blocks.</summary>
+    public void Enqueue(ReadOnlySequence<byte> frame)
+    {
+        lock (_gate)
+        {
+            if (!_closed)
+            {
+                EnqueueCopy(frame);
+            }
+        }
     }
 
     /// <summary>EOF to the link once everything queued before it is written (exec half-close).</summary>
@@ -61,6 +158,7 @@ internal sealed class LinkWriter
         {
             if (!_closed)
             {
+                QueueBurstLocked(); // the host's reader is done by now
                 _queue.Enqueue((s_endOfInput, 0));
                 _closed = true;
                 Monitor.Pulse(_gate);
@@ -83,6 +181,40 @@ internal sealed class LinkWriter
         }
     }
 
+    /// <summary>Under the lock, on the host's reader thread: what was held back goes ahead of what comes next.</summary>
+    private void QueueBurstLocked()
+    {
+        if (_burst.WrittenCount > 0)
+        {
+            EnqueueCopy(new ReadOnlySequence<byte>(_burst.WrittenMemory));
+            _burst.ResetWrittenCount();
+        }
+    }
+
+    /// <summary>Under the lock (frames are small or rare here: large host frames arrive one at a time).</summary>
+    private void EnqueueCopy(ReadOnlySequence<byte> frame)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(checked((int)frame.Length));
+        frame.CopyTo(buffer);
+        _queue.Enqueue((buffer, (int)frame.Length));
+        Monitor.Pulse(_gate);
+    }
+
+    private bool TryWrite(ReadOnlySequence<byte> bytes)
+    {
+        try
+        {
+            _link.SendFrame(bytes, default);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Stop();
+            _failed($"sending failed ({ex.Message})");
+            return false;
+        }
+    }
+
     private void Run()
     {
         var batch = new ArrayBufferWriter<byte>(BatchBytes);
@@ -91,9 +223,9 @@ internal sealed class LinkWriter
         {
             lock (_gate)
             {
-                while (_queue.Count == 0)
+                while (_writing || _queue.Count == 0)
                 {
-                    if (_closed)
+                    if (_closed && _queue.Count == 0)
                     {
                         return;
                     }
@@ -102,8 +234,10 @@ internal sealed class LinkWriter
                 }
 
                 TakeBatch(taken);
+                _writing = true;
             }
 
+            bool ok = true;
             try
             {
                 if (ReferenceEquals(taken[0].Buffer, s_endOfInput))
@@ -112,7 +246,9 @@ internal sealed class LinkWriter
                     return;
                 }
 
-                _link.SendFrame(Join(taken, batch), default);
+                ReadOnlySequence<byte> bytes = Join(taken, batch);
+                Interlocked.Add(ref _sentSinceHeard, bytes.Length + 1);
+                ok = TryWrite(bytes);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -128,6 +264,15 @@ internal sealed class LinkWriter
                 }
 
                 taken.Clear();
+                lock (_gate)
+                {
+                    _writing = false;
+                }
+            }
+
+            if (!ok)
+            {
+                return;
             }
         }
     }

@@ -19,6 +19,12 @@ public sealed record ResilienceOptions
 
     public long MaxFrameBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// After a link is lost, how long a write of the host's that is still blocked on it may hold the host's input
+    /// before the session ends with an error (see <see cref="LinkWriter"/>; longer than SSH.NET's own timeout).
+    /// </summary>
+    public TimeSpan StuckWriteLimit { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Names the far end in messages, e.g. "127.0.0.1:8022".</summary>
     public string Endpoint { get; init; } = "remote";
 

@@ -17,7 +17,7 @@ namespace McpSsh.Resilience;
 /// Frames are passed on whole from each link, so a link dying mid-frame never corrupts the next; the relay gets
 /// them with the inspection done here (<see cref="IInspectedOutput"/>), on the link's receive thread.
 /// </summary>
-public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput
+public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstInput
 {
     private enum LinkState
     {
@@ -52,6 +52,7 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput
     private string _closeReason = "the connection ended";
     private bool _outputCompleted;
     private InspectedFrameHandler? _deliver;
+    private LinkWriter? _burstWriter; // the host's reader thread only
     private int _delivering;
 
     public ResilientChannel(IRemoteChannel first, Func<CancellationToken, Task<IRemoteChannel>> connect, ResilienceOptions options, ILogger logger, TimeProvider? time = null)
@@ -139,8 +140,13 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput
             writer = _writer;
         }
 
-        writer.Enqueue(frame);
+        // Held back until the end of the burst, or queued; a failed write is a lost link (the writer reports it).
+        _burstWriter = writer;
+        writer.Send(frame);
     }
+
+    /// <summary>The host's frames read together (held back by <see cref="SendFrame"/>) go out in one write.</summary>
+    public void EndOfBurst() => _burstWriter?.EndOfBurst();
 
     public void CompleteInput()
     {
@@ -196,6 +202,7 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput
 
             _lastReceived = _time.GetTimestamp();
             _unansweredProbes = 0;
+            _writer.Heard();
         }
 
         if (status == FrameReadStatus.Oversized)
@@ -260,6 +267,7 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput
     {
         List<string> failed;
         IRemoteChannel link;
+        LinkWriter lostWriter;
         bool startReconnect;
         lock (_lock)
         {
@@ -278,6 +286,7 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput
             }
 
             link = _link;
+            lostWriter = _writer;
             _writer.Stop();
             _lastLossReason = reason;
             if (!_options.Reconnect)
@@ -319,6 +328,7 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput
                 $"connection to {_options.Endpoint} lost: {reason}. mcp-ssh is reconnecting; retry the request"));
         }
 
+        _ = WatchStuckWriteAsync(lostWriter);
         if (startReconnect)
         {
             _ = Task.Run(ReconnectLoopAsync);
@@ -516,6 +526,34 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput
         }
     }
 
+    /// <summary>
+    /// The host's reader thread may be inside a write to the lost link. Closing the link normally frees it; if it
+    /// does not, nothing will (SSH.NET holds its socket lock), and the host's input would go unread for good:
+    /// better to end the session with a clear error, so the host sees the server go.
+    /// </summary>
+    private async Task WatchStuckWriteAsync(LinkWriter writer)
+    {
+        long lostAt = _time.GetTimestamp();
+        while (writer.InlineWriteStuckFor > TimeSpan.Zero)
+        {
+            TimeSpan stuck = writer.InlineWriteStuckFor;
+            if (_time.GetElapsedTime(lostAt) >= _options.StuckWriteLimit)
+            {
+                Stop(new IOException($"a write to the lost connection to {_options.Endpoint} has been blocked for {stuck.TotalSeconds:0} s and holds the host's input; restart the session"));
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, _options.StuckWriteLimit.TotalMilliseconds / 4)), _time, _shutdown.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>A request that arrived while disconnected and is still waiting after --reconnect-wait gets an error.</summary>
     private async Task ExpireLaterAsync(string id)
     {
@@ -543,12 +581,13 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput
             $"not connected to {_options.Endpoint} for {_options.ReconnectWait.TotalSeconds:0} s (lost: {reason}); the request was not sent. mcp-ssh keeps reconnecting"));
     }
 
-    /// <summary>Reconnecting cannot go on (a changed host key): fail what waits and end the session.</summary>
+    /// <summary>Reconnecting cannot go on (a changed host key, a stuck write): fail what waits and end the session.</summary>
     private void Stop(Exception cause)
     {
         List<(string Id, byte[] Frame)> waiting;
         lock (_lock)
         {
+            _closing = true; // a reconnect that succeeds from here on is closed at once
             _state = LinkState.Stopped;
             _closeReason = cause.Message;
             StopFailure = cause;

@@ -42,6 +42,19 @@ public class ResilientChannelTests
     {
         var frame = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json));
         channel.SendFrame(frame, FrameInspector.Inspect(frame, captureMethod: true).Info);
+        (channel as IBurstInput)?.EndOfBurst(); // as the relay's reader does once it has no more frames
+    }
+
+    /// <summary>Several frames as one read of the host's input would bring them.</summary>
+    private static void SendBurst(ResilientChannel channel, params string[] frames)
+    {
+        foreach (string json in frames)
+        {
+            var frame = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json));
+            channel.SendFrame(frame, FrameInspector.Inspect(frame, captureMethod: true).Info);
+        }
+
+        channel.EndOfBurst();
     }
 
     private static async Task<string> NextLineAsync(PipeReader reader)
@@ -207,16 +220,24 @@ public class ResilientChannelTests
 
         first.WriteGate = new SemaphoreSlim(0);
         int before = first.Writes;
-        Send(channel, """{"jsonrpc":"2.0","id":2,"method":"tools/list"}""");
-        Assert.True(await first.WriteStarted.WaitAsync(s_wait)); // the writer is stuck in this write now
+        // A small frame to an idle link is written on the sender's thread, which stays in that write for now.
+        Task sending = Task.Run(() => Send(channel, """{"jsonrpc":"2.0","id":2,"method":"tools/list"}"""));
+        Assert.True(await first.WriteStarted.WaitAsync(s_wait));
         Send(channel, """{"jsonrpc":"2.0","id":3,"method":"tools/list"}""");
         Send(channel, """{"jsonrpc":"2.0","id":4,"method":"tools/list"}""");
-        first.WriteGate.Release(2);
+        first.WriteGate.Release(3);
+        await sending.WaitAsync(s_wait);
 
         Assert.Equal("""{"jsonrpc":"2.0","id":2,"method":"tools/list"}""", await first.NextSentAsync());
         Assert.Equal("""{"jsonrpc":"2.0","id":3,"method":"tools/list"}""", await first.NextSentAsync());
         Assert.Equal("""{"jsonrpc":"2.0","id":4,"method":"tools/list"}""", await first.NextSentAsync());
         Assert.Equal(before + 2, first.Writes); // one write for 2, one for 3 and 4 together
+
+        // Frames read together from the host go out in one write too, without a wait for the writer thread.
+        SendBurst(channel, """{"jsonrpc":"2.0","id":5,"method":"tools/list"}""", """{"jsonrpc":"2.0","id":6,"method":"tools/list"}""");
+        Assert.Equal("""{"jsonrpc":"2.0","id":5,"method":"tools/list"}""", await first.NextSentAsync());
+        Assert.Equal("""{"jsonrpc":"2.0","id":6,"method":"tools/list"}""", await first.NextSentAsync());
+        Assert.Equal(before + 3, first.Writes);
         await channel.DisposeAsync();
     }
 
@@ -269,6 +290,35 @@ public class ResilientChannelTests
         await first.RemoteWritesAsync("""{"jsonrpc":"2.0","id":9,"result":{}}""" + "\n");
         await channel.DisposeAsync();
         Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public async Task AHostWriteStuckOnALostLink_EndsTheSessionWithAnError_InsteadOfHangingTheHostInput()
+    {
+        var connector = new Connector();
+        var options = new ResilienceOptions { Keepalive = TimeSpan.Zero, StuckWriteLimit = TimeSpan.FromMilliseconds(300), Endpoint = "host:22" };
+        (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector, options);
+        while (first.WriteStarted.Wait(0))
+        {
+            // the initialize and initialized writes are done
+        }
+
+        // A small frame on a link that answered recently is written on the sender's thread; here it never returns.
+        first.WriteGate = new SemaphoreSlim(0);
+        Task sending = Task.Run(() => Send(channel, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"slow"}}"""));
+        Assert.True(await first.WriteStarted.WaitAsync(s_wait));
+        Assert.False(sending.IsCompleted);
+
+        first.RemoteEnds();
+        JsonNode error = JsonNode.Parse(await NextLineAsync(channel.Output))!;
+        Assert.Equal(2, error["id"]!.GetValue<int>());
+        ReadResult end = await channel.Output.ReadAsync().AsTask().WaitAsync(s_wait);
+        Assert.True(end.IsCompleted);
+        Assert.Matches("^a write to the lost connection to host:22 has been blocked for [0-9]+ s and holds the host's input; restart the session$", channel.CloseReason);
+        Assert.IsType<IOException>(channel.StopFailure);
+
+        first.WriteGate.Release();
+        await sending.WaitAsync(s_wait);
     }
 
     /// <summary>Waits (bounded) until output is buffered in the pipe, without taking it.</summary>
