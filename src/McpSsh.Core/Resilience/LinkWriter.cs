@@ -40,7 +40,7 @@ internal sealed class LinkWriter
     private long _sentSinceHeard;
     private long _inlineSince;
 
-    // Host frames read together, written at the end of the burst (from _bursting); the host's reader thread only.
+    // Host frames read together (under the lock), written at the end of the burst from _bursting (host thread only).
     private ArrayBufferWriter<byte> _burst = new(BatchBytes);
     private ArrayBufferWriter<byte> _bursting = new(BatchBytes);
 
@@ -85,16 +85,16 @@ internal sealed class LinkWriter
                 EnqueueCopy(frame);
                 return;
             }
-        }
 
-        if (_burst.WrittenCount > 0)
-        {
-            _burst.Write("\n"u8);
-        }
+            if (_burst.WrittenCount > 0)
+            {
+                _burst.Write("\n"u8);
+            }
 
-        foreach (ReadOnlyMemory<byte> segment in frame)
-        {
-            _burst.Write(segment.Span);
+            foreach (ReadOnlyMemory<byte> segment in frame)
+            {
+                _burst.Write(segment.Span);
+            }
         }
     }
 
@@ -108,7 +108,7 @@ internal sealed class LinkWriter
 
         lock (_gate)
         {
-            if (_closed)
+            if (_closed || _burst.WrittenCount == 0)
             {
                 _burst.ResetWrittenCount();
                 return;
@@ -158,7 +158,7 @@ internal sealed class LinkWriter
         {
             if (!_closed)
             {
-                QueueBurstLocked(); // the host's reader is done by now
+                QueueBurstLocked();
                 _queue.Enqueue((s_endOfInput, 0));
                 _closed = true;
                 Monitor.Pulse(_gate);
@@ -181,7 +181,7 @@ internal sealed class LinkWriter
         }
     }
 
-    /// <summary>Under the lock, on the host's reader thread: what was held back goes ahead of what comes next.</summary>
+    /// <summary>Under the lock: what was held back goes ahead of what comes next.</summary>
     private void QueueBurstLocked()
     {
         if (_burst.WrittenCount > 0)

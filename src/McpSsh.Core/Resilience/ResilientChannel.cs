@@ -626,18 +626,24 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
             if (_output.Reader.TryRead(out ReadResult pending))
             {
                 ReadOnlySequence<byte> buffer = pending.Buffer;
-                while (framer.TryRead(ref buffer, out ReadOnlySequence<byte> frame) == FrameReadStatus.Frame)
+                bool hostThere = true;
+                while (hostThere && framer.TryRead(ref buffer, out ReadOnlySequence<byte> frame) == FrameReadStatus.Frame)
                 {
-                    handler(FrameReadStatus.Frame, frame, FrameInspector.Inspect(frame, captureMethod: true));
+                    hostThere = handler(FrameReadStatus.Frame, frame, FrameInspector.Inspect(frame, captureMethod: true));
                 }
 
                 _output.Reader.AdvanceTo(buffer.Start);
+                if (!hostThere)
+                {
+                    _outputCompleted = true;
+                    _delivered.TrySetResult(false);
+                }
             }
 
             _deliver = handler;
             if (_outputCompleted)
             {
-                _delivered.TrySetResult(true);
+                _delivered.TrySetResult(true); // no-op when the host was gone already
             }
         }
 
