@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(McpSsh.MicroBench.Frames).Assembly).Run(args);
