@@ -16,7 +16,9 @@ public interface IInspectedOutput
 {
     /// <summary>
     /// Hands every output frame to <paramref name="handler"/>, in order, from then on instead of to
-    /// <see cref="IRemoteChannel.Output"/>. Completes with true when the output ends, false when the handler stopped it.
+    /// <see cref="IRemoteChannel.Output"/>, and calls <paramref name="endOfBurst"/> after each run of frames that
+    /// arrived together (the handler may hold writes until then). Completes with true when the output ends,
+    /// false when the handler stopped it.
     /// </summary>
-    Task<bool> DeliverOutputAsync(InspectedFrameHandler handler);
+    Task<bool> DeliverOutputAsync(InspectedFrameHandler handler, Action endOfBurst);
 }

@@ -45,9 +45,10 @@ public sealed class RelaySession
     public async Task<RelayResult> RunAsync(CancellationToken stop)
     {
         Task<bool> fromHost = Task.Run(() => PumpHostAsync(stop));
+        // Answers are written held and flushed after each burst (what one read or one SSH packet brought).
         Task<bool> fromRemote = _channel is IInspectedOutput inspected
-            ? inspected.DeliverOutputAsync(OnInspectedRemoteFrame)
-            : Task.Run(() => FramePump.RunAsync(_channel.Output, _options.MaxFrameBytes, OnRemoteFrame, CancellationToken.None));
+            ? inspected.DeliverOutputAsync(OnInspectedRemoteFrame, FlushHost)
+            : Task.Run(() => FramePump.RunAsync(_channel.Output, _options.MaxFrameBytes, OnRemoteFrame, CancellationToken.None, FlushHost));
         Task stopped = Task.Delay(Timeout.Infinite, stop).ContinueWith(static _ => { }, TaskScheduler.Default);
 
         // Forced onto the thread pool: the remote pump may run inline on a channel's reader thread (an SSH.NET
@@ -200,6 +201,11 @@ public sealed class RelaySession
             return AnswerDroppedResponse(id, $"the server's answer was larger than the relay's limit of {_options.MaxFrameBytes} bytes (mcp-ssh --max-frame-bytes)");
         }
 
+        if (_hostWriteError is not null)
+        {
+            return false; // a flush failed: the host is gone
+        }
+
         if (!inspection.IsValid)
         {
             _logger.LogBadFrameFromRemote(_options.Endpoint, frame.Length, inspection.Error!, Head(frame));
@@ -217,7 +223,7 @@ public sealed class RelaySession
             InFlight.Remove(info.Id!);
         }
 
-        return WriteToHost(frame);
+        return WriteToHost(frame, held: true);
     }
 
     /// <summary>A dropped remote line that answered a pending request still gets an answer, so the host does not hang.</summary>
@@ -234,17 +240,37 @@ public sealed class RelaySession
 
     private bool WriteToHost(byte[] frame) => WriteToHost(new ReadOnlySequence<byte>(frame));
 
-    private bool WriteToHost(ReadOnlySequence<byte> frame)
+    private bool WriteToHost(ReadOnlySequence<byte> frame, bool held = false)
     {
         try
         {
-            _hostOutput.Write(frame);
+            if (held)
+            {
+                _hostOutput.WriteHeld(frame);
+            }
+            else
+            {
+                _hostOutput.Write(frame);
+            }
+
             return true;
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
             _hostWriteError = ex;
             return false;
+        }
+    }
+
+    private void FlushHost()
+    {
+        try
+        {
+            _hostOutput.Flush();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            _hostWriteError ??= ex;
         }
     }
 

@@ -9,41 +9,38 @@ namespace McpSsh.Relay;
 /// <remarks>
 /// A frame of up to <see cref="CoalesceBytes"/> goes out with its newline in one write: stdout is unbuffered
 /// (a write is a syscall) and so is an exec channel's input (a write is an SSH packet), and a line in two
-/// writes also wakes the reader twice, once for a partial line.
+/// writes also wakes the reader twice, once for a partial line. Frames written with <see cref="WriteHeld"/>
+/// gather up to the same size until <see cref="Flush"/> or the next <see cref="Write"/>.
 /// </remarks>
 public sealed class StreamFrameSink(Stream stream) : IFrameSink
 {
     private const int CoalesceBytes = 64 * 1024;
     private static readonly byte[] s_newline = "\n"u8.ToArray();
     private readonly Lock _lock = new();
-    private readonly ArrayBufferWriter<byte> _line = new(4096);
+    private readonly ArrayBufferWriter<byte> _lines = new(4096);
 
     public void Write(ReadOnlySequence<byte> frame)
     {
         lock (_lock)
         {
-            if (frame.Length < CoalesceBytes)
-            {
-                _line.ResetWrittenCount();
-                foreach (ReadOnlyMemory<byte> segment in frame)
-                {
-                    _line.Write(segment.Span);
-                }
+            WriteHeldLocked(frame);
+            WriteGatheredLocked();
+        }
+    }
 
-                _line.Write(s_newline);
-                stream.Write(_line.WrittenSpan);
-            }
-            else
-            {
-                foreach (ReadOnlyMemory<byte> segment in frame)
-                {
-                    stream.Write(segment.Span);
-                }
+    public void WriteHeld(ReadOnlySequence<byte> frame)
+    {
+        lock (_lock)
+        {
+            WriteHeldLocked(frame);
+        }
+    }
 
-                stream.Write(s_newline);
-            }
-
-            stream.Flush();
+    public void Flush()
+    {
+        lock (_lock)
+        {
+            WriteGatheredLocked();
         }
     }
 
@@ -54,5 +51,64 @@ public sealed class StreamFrameSink(Stream stream) : IFrameSink
         {
             stream.Dispose();
         }
+    }
+
+    private void WriteHeldLocked(ReadOnlySequence<byte> frame)
+    {
+        if (TryGather(frame))
+        {
+            return;
+        }
+
+        WriteGatheredLocked();
+        if (!TryGather(frame))
+        {
+            WriteLargeLocked(frame);
+        }
+    }
+
+    private bool TryGather(ReadOnlySequence<byte> frame)
+    {
+        if (_lines.WrittenCount + frame.Length + 1 > CoalesceBytes)
+        {
+            return false;
+        }
+
+        foreach (ReadOnlyMemory<byte> segment in frame)
+        {
+            _lines.Write(segment.Span);
+        }
+
+        _lines.Write(s_newline);
+        return true;
+    }
+
+    private void WriteGatheredLocked()
+    {
+        if (_lines.WrittenCount == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            stream.Write(_lines.WrittenSpan);
+            stream.Flush();
+        }
+        finally
+        {
+            _lines.ResetWrittenCount(); // written, or lost with a broken stream
+        }
+    }
+
+    private void WriteLargeLocked(ReadOnlySequence<byte> frame)
+    {
+        foreach (ReadOnlyMemory<byte> segment in frame)
+        {
+            stream.Write(segment.Span);
+        }
+
+        stream.Write(s_newline);
+        stream.Flush();
     }
 }

@@ -52,6 +52,7 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
     private string _closeReason = "the connection ended";
     private bool _outputCompleted;
     private InspectedFrameHandler? _deliver;
+    private Action? _deliverEndOfBurst;
     private LinkWriter? _burstWriter; // the host's reader thread only
     private int _delivering;
 
@@ -181,7 +182,7 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
         string? error = null;
         try
         {
-            await FramePump.RunAsync(link.Output, _options.MaxFrameBytes, (status, frame) => OnLinkFrame(generation, status, frame), _shutdown.Token);
+            await FramePump.RunAsync(link.Output, _options.MaxFrameBytes, (status, frame) => OnLinkFrame(generation, status, frame), _shutdown.Token, EndOfOutputBurst);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -617,7 +618,7 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
     }
 
     /// <summary>Frames go to the relay's handler (once it asked, <see cref="DeliverOutputAsync"/>) or into <see cref="Output"/>.</summary>
-    public Task<bool> DeliverOutputAsync(InspectedFrameHandler handler)
+    public Task<bool> DeliverOutputAsync(InspectedFrameHandler handler, Action endOfBurst)
     {
         lock (_outputLock)
         {
@@ -633,6 +634,7 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
                 }
 
                 _output.Reader.AdvanceTo(buffer.Start);
+                endOfBurst();
                 if (!hostThere)
                 {
                     _outputCompleted = true;
@@ -641,6 +643,7 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
             }
 
             _deliver = handler;
+            _deliverEndOfBurst = endOfBurst;
             if (_outputCompleted)
             {
                 _delivered.TrySetResult(true); // no-op when the host was gone already
@@ -650,10 +653,34 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
         return _delivered.Task;
     }
 
+    /// <summary>One of our own frames (an error, a list_changed): on its own, so it goes to the host at once.</summary>
     private void WriteOutput(byte[] frame)
     {
         var bytes = new ReadOnlySequence<byte>(frame);
         WriteOutput(bytes, FrameInspector.Inspect(bytes, captureMethod: true));
+        EndOfOutputBurst();
+    }
+
+    /// <summary>The frames a link read brought are all handed over: what the relay held back goes to the host.</summary>
+    private void EndOfOutputBurst()
+    {
+        lock (_outputLock)
+        {
+            if (_deliverEndOfBurst is null)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _delivering);
+            try
+            {
+                _deliverEndOfBurst();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _delivering);
+            }
+        }
     }
 
     private void WriteOutput(ReadOnlySequence<byte> frame, in FrameInspection inspection)

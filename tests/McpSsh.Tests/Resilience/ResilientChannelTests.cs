@@ -250,13 +250,15 @@ public class ResilientChannelTests
         await WaitUntilBufferedAsync(channel.Output);
 
         var delivered = Channel.CreateUnbounded<string>();
+        int bursts = 0;
         Task<bool> done = channel.DeliverOutputAsync((FrameReadStatus status, ReadOnlySequence<byte> frame, in FrameInspection inspection) =>
         {
             delivered.Writer.TryWrite($"{status} {inspection.IsValid} {inspection.Info.Kind} {inspection.Info.Method ?? inspection.Info.Id} | {Encoding.UTF8.GetString(frame)}");
             return true;
-        });
+        }, () => Interlocked.Increment(ref bursts));
 
-        // What was buffered before the relay asked comes first, handed over while it asks.
+        // What was buffered before the relay asked comes first, handed over (and its burst ended) while it asks.
+        Assert.Equal(1, Volatile.Read(ref bursts));
         Assert.True(delivered.Reader.TryRead(out string? early));
         Assert.Equal("""Frame True Notification notifications/message | {"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"early"}}""", early);
 
@@ -280,7 +282,7 @@ public class ResilientChannelTests
         {
             Interlocked.Increment(ref calls);
             return false;
-        });
+        }, () => { });
 
         await first.RemoteWritesAsync("""{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}""" + "\n");
         Assert.False(await done.WaitAsync(s_wait));
