@@ -253,6 +253,25 @@ public sealed class FaultTests(SshdFixture sshd)
     }
 
     [Fact]
+    public async Task AHostThatStopsReadingStdout_IsNotTakenForADeadLink()
+    {
+        // Keepalive would declare the link dead after about 2 s of silence: probes at 1 s, one allowed unanswered.
+        await using Host host = await Host.StartAsync(McpSshRun.Args(sshd, sshd.TestServerKey, "--keepalive", "1", "--keepalive-count-max", "1"));
+        await host.Run.WriteLineAsync(Call(2, "payload", """{"size":4194304}"""));
+
+        // The host does not read for 4 s (the fault itself, not a wait for something): mcp-ssh's write of the
+        // 4 MiB answer to stdout blocks, and with it the thread that reads the SSH connection.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+
+        JsonElement answer = await host.NextResponseAsync();
+        Assert.Equal(4 * 1024 * 1024, Text(answer).Length);
+        Assert.Equal("echo: still here", Text(await host.CallAsync(3, "echo", """{"message":"still here"}""")));
+        Assert.DoesNotContain("lost", host.Run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("keepalive", host.Run.Stderr, StringComparison.Ordinal);
+        await host.EndAsync(1, 2, 3);
+    }
+
+    [Fact]
     public async Task GarbageAndOversizedLinesFromTheRemote_AreDropped_TheSessionWorks()
     {
         string script = Path.Combine(sshd.Dir, $"noisy-{Guid.NewGuid():N}.sh");
