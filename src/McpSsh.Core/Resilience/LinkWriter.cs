@@ -17,8 +17,9 @@ namespace McpSsh.Resilience;
 /// window is closed (bounded by the connect timeout, and ended when the link is closed), and blocks for good
 /// in a socket send while the peer's TCP buffers are full, holding the session's socket lock so that even
 /// closing the session waits. With at most <see cref="InlineBudgetBytes"/> sent since the far end last sent a
-/// frame, neither can happen: the window is 2 MiB and loopback TCP buffers take over 100 KiB. Should it happen
-/// anyway, <see cref="InlineWriteStuckFor"/> lets the owner give up on the session rather than hang.
+/// frame, neither happens (the window is 2 MiB, TCP buffers take over 100 KiB) unless the far end keeps sending
+/// while it stops reading, and then the window wait ends with SSH.NET's timeout. Should a write stick anyway,
+/// <see cref="InlineWriteStuckFor"/> lets the owner give up on the session rather than hang.
 /// Small frames queued together go out in one write, joined by newlines: one SSH packet for a burst (200
 /// concurrent calls) instead of one packet, one encryption and one syscall each. Queued frames are copied into
 /// pooled arrays, so a stream of large messages reuses the same few buffers. Waits block without spinning:
