@@ -40,16 +40,26 @@ internal static class CliApp
         return await parse.InvokeAsync(new InvocationConfiguration { Error = stderr, EnableDefaultExceptionHandler = false });
     }
 
-    private static Task<int> RunClientAsync(ParseResult parse, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken token)
+    /// <summary>Reads a command's settings; a usage error is one line on stderr (the caller exits with Usage).</summary>
+    private static bool TryParse<T>(Func<T> read, TextWriter stderr, out T value)
     {
-        ClientSettings settings;
         try
         {
-            settings = ClientSettings.From(parse, Environment.GetEnvironmentVariable);
+            value = read();
+            return true;
         }
         catch (UsageException ex)
         {
             stderr.WriteLine($"mcp-ssh: {ex.Message}");
+            value = default!;
+            return false;
+        }
+    }
+
+    private static Task<int> RunClientAsync(ParseResult parse, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken token)
+    {
+        if (!TryParse(() => ClientSettings.From(parse, Environment.GetEnvironmentVariable), stderr, out ClientSettings settings))
+        {
             return Task.FromResult(ExitCodes.Usage);
         }
 
@@ -74,14 +84,8 @@ internal static class CliApp
 
     private static Task<int> RunGatewayAsync(ParseResult parse, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken token)
     {
-        LogLevel level;
-        try
+        if (!TryParse(() => ClientOptions.ParseLogLevel(parse), stderr, out LogLevel level))
         {
-            level = ClientOptions.ParseLogLevel(parse);
-        }
-        catch (UsageException ex)
-        {
-            stderr.WriteLine($"mcp-ssh: {ex.Message}");
             return Task.FromResult(ExitCodes.Usage);
         }
 
@@ -127,14 +131,8 @@ internal static class CliApp
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static Task<int> RunServeAsync(ParseResult parse, TextWriter stderr, CancellationToken token)
     {
-        ServeSettings settings;
-        try
+        if (!TryParse(() => ServeSettings.From(parse, Environment.GetEnvironmentVariable), stderr, out ServeSettings settings))
         {
-            settings = ServeSettings.From(parse, Environment.GetEnvironmentVariable);
-        }
-        catch (UsageException ex)
-        {
-            stderr.WriteLine($"mcp-ssh: {ex.Message}");
             return Task.FromResult(ExitCodes.Usage);
         }
 
