@@ -81,6 +81,18 @@ internal static class ClientOptions
     public static readonly Option<long> MaxFrameBytes = new("--max-frame-bytes")
     { Description = "Largest JSON-RPC message relayed; larger ones are answered with an error and not sent", DefaultValueFactory = _ => DefaultMaxFrameBytes, HelpName = "BYTES" };
 
+    public static readonly Option<string?> SshConfig = new("--ssh-config")
+    { Description = "Read this OpenSSH client config instead of ~/.ssh/config and /etc/ssh/ssh_config (like ssh -F)", HelpName = "FILE" };
+
+    public static readonly Option<bool> NoSshConfig = new("--no-ssh-config")
+    { Description = "Do not read any OpenSSH client config: only flags and the Python client's defaults" };
+
+    public static readonly Option<string?> SshCommand = new("--ssh-command")
+    { Description = "Use the system OpenSSH client as the link (e.g. ssh, or its full path): hardware keys, GSSAPI, ControlMaster and all of ssh's config work; frame checks, keepalive and reconnect stay ours", HelpName = "CMD" };
+
+    public static readonly Option<string?> Jump = new("--jump")
+    { Description = "Reach --host through jump hosts, [user@]host[:port] separated by commas (as ssh -J); each is resolved through the OpenSSH config and checked like the target", HelpName = "HOPS" };
+
     /// <summary>--log-level as a level, for every command that takes it; a bad name is a usage error.</summary>
     public static LogLevel ParseLogLevel(ParseResult parse) =>
         LogLevelNames.TryParse(parse.GetValue(LogLevel), out LogLevel level)
@@ -91,5 +103,6 @@ internal static class ClientOptions
     [
         Host, Port, Username, ClientKey, KnownHosts, Passphrase, PassphraseFile, DisableHostKeyChecking, AcceptNew,
         UseKeyServer, KeyServerPort, KeyServerToken, LogLevel, LogFile, RemoteCommand, ConnectTimeout, Keepalive, KeepaliveCountMax, NoReconnect, ReconnectWait, MaxFrameBytes,
+        SshConfig, NoSshConfig, SshCommand, Jump,
     ];
 }

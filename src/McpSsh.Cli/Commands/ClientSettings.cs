@@ -7,7 +7,7 @@ using O = McpSsh.Cli.Commands.ClientOptions;
 namespace McpSsh.Cli.Commands;
 
 /// <summary>The client's flags after validation: flag combinations checked, paths expanded, passphrase resolved.</summary>
-internal sealed record ClientSettings(
+internal sealed partial record ClientSettings(
     SshConnectOptions Ssh,
     LogLevel LogLevel,
     string? LogFile,
@@ -90,32 +90,23 @@ internal sealed record ClientSettings(
         }
 
         string clientKey = parse.GetValue(O.ClientKey)!;
-        var ssh = new SshConnectOptions
-        {
-            Host = parse.GetValue(O.Host)!,
-            Port = port,
-            Username = parse.GetValue(O.Username)!,
-            PrivateKeyPath = PathExpansion.Expand(clientKey),
-            Passphrase = ResolvePassphrase(parse, environment, warnings),
-            KnownHostsPath = PathExpansion.Expand(parse.GetValue(O.KnownHosts)!),
-            HostKeyPolicy = parse.GetValue(O.DisableHostKeyChecking) ? HostKeyPolicy.Disabled
-                : parse.GetValue(O.AcceptNew) ? HostKeyPolicy.AcceptNew
-                : HostKeyPolicy.Strict,
-            ConnectTimeout = TimeSpan.FromSeconds(timeout),
-            RemoteCommand = remoteCommand,
-        };
+        (SshConnectOptions ssh, Ssh.Config.ResolvedSshConfig config) = ResolveConnection(parse, environment, warnings, TimeSpan.FromSeconds(timeout));
 
         string? logFile = parse.GetValue(O.LogFile) is { } lf ? PathExpansion.Expand(lf) : null;
-        double keepalive = parse.GetValue(O.Keepalive), reconnectWait = parse.GetValue(O.ReconnectWait);
-        int countMax = parse.GetValue(O.KeepaliveCountMax);
+        // ServerAliveInterval and ServerAliveCountMax from ssh_config map onto our probes when the flags are not given.
+        double keepalive = Given(O.Keepalive) ? parse.GetValue(O.Keepalive) : config.ServerAliveIntervalSeconds ?? parse.GetValue(O.Keepalive);
+        double reconnectWait = parse.GetValue(O.ReconnectWait);
+        int countMax = Given(O.KeepaliveCountMax) ? parse.GetValue(O.KeepaliveCountMax) : config.ServerAliveCountMax ?? parse.GetValue(O.KeepaliveCountMax);
         if (!(keepalive >= 0 && keepalive <= 3600) || countMax < 1 || !(reconnectWait >= 0 && reconnectWait <= 86400))
         {
             throw new UsageException("--keepalive must be 0-3600 seconds, --keepalive-count-max at least 1 and --reconnect-wait 0-86400 seconds");
         }
 
         string? token = parse.GetValue(O.KeyServerToken) ?? environment(KeyServerTokenVariable);
-        return new ClientSettings(ssh, level, logFile, maxFrame, GenerateMissingKey: clientKey == O.DefaultClientKey || useKeyServer, warnings)
+        bool defaultKey = clientKey == O.DefaultClientKey && ssh.PrivateKeyPath == PathExpansion.Expand(O.DefaultClientKey);
+        return new ClientSettings(ssh, level, logFile, maxFrame, GenerateMissingKey: defaultKey || useKeyServer, warnings)
         {
+            OpenSsh = OpenSshFrom(parse, config, ssh, warnings),
             UseKeyServer = useKeyServer,
             KeyServerPort = parse.GetValue(O.KeyServerPort),
             KeyServerToken = string.IsNullOrEmpty(token) ? null : token,
