@@ -28,9 +28,12 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
 
         IRemoteChannel first;
         ILogger sshLogger = loggers.CreateLogger("ssh");
+        Func<CancellationToken, Task<IRemoteChannel>> connect = settings.OpenSsh is { } openSsh
+            ? token => Ssh.OpenSsh.OpenSshConnector.ConnectAsync(openSsh, sshLogger, token)
+            : token => SshConnector.ConnectAsync(ssh, sshLogger, token);
         try
         {
-            first = await SshConnector.ConnectAsync(ssh, sshLogger, stop);
+            first = await connect(stop);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -38,7 +41,7 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
         }
 
         // Reconnects verify the host key and authenticate exactly as the first connect; a changed key ends it.
-        var channel = new Resilience.ResilientChannel(first, token => SshConnector.ConnectAsync(ssh, sshLogger, token),
+        var channel = new Resilience.ResilientChannel(first, connect,
             settings.Resilience with { StopsReconnecting = ex => ex is SshConnectException { Failure: ConnectFailure.HostKey } },
             loggers.CreateLogger("link"));
 

@@ -1,0 +1,95 @@
+using McpSsh.Ssh.Agent;
+using McpSsh.Ssh.Keys;
+using McpSsh.Ssh.KnownHosts;
+using Microsoft.Extensions.Logging;
+using Renci.SshNet;
+
+namespace McpSsh.Ssh;
+
+/// <summary>
+/// The keys offered to the server, in OpenSSH's order (sshconnect2.c pubkey_prepare): the agent's keys, each in
+/// place of the key file it matches; unless IdentitiesOnly, the agent's other keys after them; then the key files
+/// the agent does not hold. A key file the agent holds needs no passphrase.
+/// </summary>
+internal static class ClientIdentities
+{
+    public static IReadOnlyList<IPrivateKeySource> Load(SshConnectOptions options, ILogger logger, out string description)
+    {
+        IReadOnlyList<AgentIdentity> agentKeys = [];
+        SshAgentClient? agent = null;
+        if (options.AgentPath is { } path)
+        {
+            agent = new SshAgentClient(path, options.ConnectTimeout);
+            try
+            {
+                agentKeys = agent.ListIdentities();
+            }
+            catch (SshAgentException ex)
+            {
+                // As ssh: an agent that cannot be reached is reported, and the key files are still tried.
+                logger.LogWarning("{Reason}", ex.Message);
+            }
+        }
+
+        var files = options.Keys.Select(f => (Path: f, Blob: PublicBlobOf(f))).ToList();
+        var sources = new List<IPrivateKeySource>();
+        var used = new List<string>();
+        foreach (AgentIdentity key in agentKeys)
+        {
+            int file = files.FindIndex(f => f.Blob is not null && f.Blob.AsSpan().SequenceEqual(key.Blob));
+            if (file >= 0 || !options.IdentitiesOnly)
+            {
+                sources.Add(new AgentKeySource(key, agent!));
+                used.Add($"agent {key.KeyType} {key.Fingerprint} ({key.Comment})");
+            }
+
+            if (file >= 0)
+            {
+                files.RemoveAt(file);
+            }
+        }
+
+        foreach ((string file, _) in files)
+        {
+            if (!File.Exists(file) && options.IdentityFilesOptional)
+            {
+                logger.LogDebug("Skipping identity file {File}: it does not exist", file);
+                continue;
+            }
+
+            try
+            {
+                sources.Add(ClientKeyStore.Load(file, options.Passphrase));
+                used.Add(file);
+            }
+            catch (SshConnectException ex) when (options.IdentityFilesOptional)
+            {
+                logger.LogWarning("Skipping identity file {File}: {Reason}", file, ex.Message);
+            }
+        }
+
+        if (sources.Count == 0)
+        {
+            string agentNote = options.AgentPath is null ? "no ssh-agent" : $"the ssh-agent at {options.AgentPath} offered no usable key";
+            throw new SshConnectException(ConnectFailure.KeyFile,
+                $"no key to authenticate with to {options.Endpoint}: {agentNote}, and none of {string.Join(", ", options.Keys)} could be loaded. Give a key with --client-key or IdentityFile, or add one to the agent with ssh-add");
+        }
+
+        description = string.Join(", ", used);
+        return sources;
+    }
+
+    /// <summary>The public key blob of a key file, from its <c>.pub</c> beside it (what ssh matches agent keys against).</summary>
+    private static byte[]? PublicBlobOf(string privateKeyPath)
+    {
+        try
+        {
+            string pub = privateKeyPath + ".pub";
+            return File.Exists(pub) && PublicKeyLine.TryParse(File.ReadAllText(pub).Trim(), out PublicKeyLine? line, out _) ? line!.Blob : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
