@@ -12,12 +12,13 @@ namespace McpSsh.Ssh.KeyServer;
 /// <c>https://HOST/PATH</c> (port 443, 5 s), then to <c>http://HOST:PORT/PATH</c> (10 s). Answers are JSON with
 /// the Python server's field names. A bearer token is sent when given.
 /// </summary>
-public sealed class KeyServerClient(string host, int port, string? token, ILogger logger, HttpMessageHandler? handler = null) : IDisposable
+public sealed class KeyServerClient(string host, int port, string? token, ILogger logger, KeyServerClientOptions? options = null) : IDisposable
 {
     private static readonly TimeSpan s_httpsTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_httpTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly HttpClient _http = new(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly KeyServerClientOptions _options = options ?? new();
+    private readonly HttpClient _http = new(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
 
     private string HostPart => host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
 
@@ -56,7 +57,7 @@ public sealed class KeyServerClient(string host, int port, string? token, ILogge
 
     private async Task<(string Body, string Url)> SendAsync(string path, Func<HttpRequestMessage> make, CancellationToken cancellation)
     {
-        string https = $"https://{HostPart}{path}";
+        string https = _options.HttpsPort == 443 ? $"https://{HostPart}{path}" : $"https://{HostPart}:{_options.HttpsPort}{path}";
         string http = $"http://{HostPart}:{port}{path}";
         try
         {
