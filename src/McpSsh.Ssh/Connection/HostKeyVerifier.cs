@@ -55,7 +55,7 @@ internal sealed class HostKeyVerifier(SshConnectOptions options, KnownHostsFile 
                 return AcceptNew(blob, keyType, fingerprint);
 
             case HostKeyVerdict.Unknown:
-                Refusal = HostKeyMessages.Unknown(_hostName, blob, knownHosts.Path, check.Entries);
+                Refusal = HostKeyMessages.Unknown(_hostName, blob, knownHosts.Path);
                 return false;
 
             case HostKeyVerdict.Changed:

@@ -50,10 +50,15 @@ public sealed class KnownHostsFile
         return new KnownHostsFile(path, entries, skipped);
     }
 
-    /// <summary>Judges the key <paramref name="blob"/> offered by <paramref name="hostName"/> (in <c>[host]:port</c> form).</summary>
+    /// <summary>
+    /// Judges the key <paramref name="blob"/> offered by <paramref name="hostName"/> (in <c>[host]:port</c> form), as
+    /// OpenSSH does: a host known by any key (plain lines; <c>@revoked</c> and <c>@cert-authority</c> lines name no
+    /// host key) that offers a key matching none of them has CHANGED, whatever the offered key's type. Taking a key
+    /// of another type for an unknown host would let an impostor with, say, only an ECDSA key be added by
+    /// --accept-new or a key-server pin where the real ed25519 key is known.
+    /// </summary>
     public HostKeyCheck Check(string hostName, byte[] blob)
     {
-        string keyType = SshKeyFormat.KeyTypeOf(blob);
         List<KnownHostsEntry> forHost = Entries.Where(e => e.MatchesHost(hostName)).ToList();
 
         List<KnownHostsEntry> revoked = forHost.Where(e => e.Marker == KnownHostsMarker.Revoked && e.HasKey(blob)).ToList();
@@ -68,10 +73,9 @@ public sealed class KnownHostsFile
             return new HostKeyCheck(HostKeyVerdict.Known, [known]);
         }
 
-        List<KnownHostsEntry> sameType = plain.Where(e => e.KeyType == keyType).ToList();
-        return sameType.Count > 0
-            ? new HostKeyCheck(HostKeyVerdict.Changed, sameType)
-            : new HostKeyCheck(HostKeyVerdict.Unknown, plain);
+        return plain.Count > 0
+            ? new HostKeyCheck(HostKeyVerdict.Changed, plain)
+            : new HostKeyCheck(HostKeyVerdict.Unknown, []);
     }
 
     /// <summary>The key types this file already trusts for the host, in file order (to order host-key algorithms).</summary>
