@@ -54,6 +54,9 @@ internal static class ClientOptions
     public static readonly Option<string?> KeyServerToken = new("--key-server-token")
     { Description = "Bearer token the key server requires for registration (or set MCP_SSH_KEY_SERVER_TOKEN, not visible in process lists)", HelpName = "TOKEN" };
 
+    public static readonly Option<bool> KeyServerAllowHttpToken = new("--key-server-allow-http-token")
+    { Description = "Send --key-server-token over plain HTTP when the key server does not answer over TLS on port 443 (anyone on the network path can read it); without this flag such a registration is refused" };
+
     public static readonly Option<string> LogLevel = new("--log-level")
     { Description = "TRACE (each frame's direction, size, method and id; never content), DEBUG, INFO, WARNING, ERROR or CRITICAL, any case. Python-compatible", DefaultValueFactory = _ => "INFO", HelpName = "LEVEL" };
 
@@ -90,6 +93,6 @@ internal static class ClientOptions
     public static IEnumerable<Option> All =>
     [
         Host, Port, Username, ClientKey, KnownHosts, Passphrase, PassphraseFile, DisableHostKeyChecking, AcceptNew,
-        UseKeyServer, KeyServerPort, KeyServerToken, LogLevel, LogFile, RemoteCommand, ConnectTimeout, Keepalive, KeepaliveCountMax, NoReconnect, ReconnectWait, MaxFrameBytes,
+        UseKeyServer, KeyServerPort, KeyServerToken, KeyServerAllowHttpToken, LogLevel, LogFile, RemoteCommand, ConnectTimeout, Keepalive, KeepaliveCountMax, NoReconnect, ReconnectWait, MaxFrameBytes,
     ];
 }

@@ -84,7 +84,8 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
                 $"--use-key-server registers {publicKeyPath}, which does not exist. Write it with: ssh-keygen -y -f {ssh.PrivateKeyPath} > {publicKeyPath}");
         }
 
-        using var keyServer = new Ssh.KeyServer.KeyServerClient(ssh.Host, settings.KeyServerPort, settings.KeyServerToken, loggers.CreateLogger("key-server"));
+        using var keyServer = new Ssh.KeyServer.KeyServerClient(ssh.Host, settings.KeyServerPort, settings.KeyServerToken, loggers.CreateLogger("key-server"),
+            new Ssh.KeyServer.KeyServerClientOptions { AllowHttpToken = settings.KeyServerAllowHttpToken });
         (string hostKey, string servedBy) = await keyServer.FetchHostKeyAsync(stop);
         Ssh.KeyServer.HostKeyPin.Apply(ssh.KnownHostsPath, ssh.Host, ssh.Port, hostKey, servedBy, _logger);
         string registeredAt = await keyServer.RegisterAsync(File.ReadAllText(publicKeyPath).Trim(), stop);
