@@ -72,8 +72,16 @@ internal sealed class HostKeyVerifier(SshConnectOptions options, KnownHostsFile 
     {
         try
         {
-            KnownHostsFile.Append(knownHosts.Path, SshKeyFormat.KnownHostsLine(_hostName, blob));
-            logger.LogHostKeyAdded(_hostName, keyType, fingerprint, knownHosts.Path);
+            if (KnownHostsFile.Append(knownHosts.Path, SshKeyFormat.KnownHostsLine(_hostName, blob)))
+            {
+                logger.LogHostKeyAdded(_hostName, keyType, fingerprint, knownHosts.Path);
+            }
+            else
+            {
+                // Another client added the very same line since the file was read.
+                logger.LogHostKeyKnown(_hostName, keyType, fingerprint, knownHosts.Path);
+            }
+
             return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

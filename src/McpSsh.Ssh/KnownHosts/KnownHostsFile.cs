@@ -89,10 +89,30 @@ public sealed class KnownHostsFile
     public bool HasCertAuthorityFor(string hostName) =>
         Entries.Any(e => e.Marker == KnownHostsMarker.CertAuthority && e.MatchesHost(hostName));
 
-    /// <summary>Appends one line atomically (temp file + rename), keeping the file's mode or creating it 0644.</summary>
-    public static void Append(string path, string line)
+    /// <summary>How long an append waits for another process's append (the lock is held for one read and one write).</summary>
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Appends one line: through a symlink to its target (the link stays), under <c>TARGET.lock</c> so that clients
+    /// adding at once lose nothing (the file is read again under the lock), atomically (temp file + rename),
+    /// keeping the file's mode or creating it 0644. A line already present is not written twice. Returns whether
+    /// the line was added.
+    /// </summary>
+    public static bool Append(string path, string line) => Append(path, line, DefaultLockTimeout);
+
+    /// <inheritdoc cref="Append(string, string)"/>
+    public static bool Append(string path, string line, TimeSpan lockTimeout)
     {
-        byte[] existing = File.Exists(path) ? File.ReadAllBytes(path) : [];
+        string target = AtomicFile.ResolveSymlinks(path);
+        AtomicFile.EnsureDirectory(System.IO.Path.GetDirectoryName(target)!);
+        using FileLock held = FileLock.Acquire(target + ".lock", lockTimeout);
+
+        byte[] existing = File.Exists(target) ? File.ReadAllBytes(target) : [];
+        if (HasLine(existing, line))
+        {
+            return false;
+        }
+
         using var content = new MemoryStream(existing.Length + line.Length + 2);
         content.Write(existing);
         if (existing.Length > 0 && existing[^1] != (byte)'\n')
@@ -101,8 +121,12 @@ public sealed class KnownHostsFile
         }
 
         content.Write(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
-        AtomicFile.Write(path, content.ToArray(), AtomicFile.PublicMode, keepExistingMode: true);
+        AtomicFile.Write(target, content.ToArray(), AtomicFile.PublicMode, keepExistingMode: true);
+        return true;
     }
+
+    private static bool HasLine(byte[] content, string line) =>
+        System.Text.Encoding.UTF8.GetString(content).Split('\n').Any(l => l.TrimEnd('\r').Trim() == line);
 
     private static KnownHostsEntry? TryParseLine(string path, int lineNumber, string text)
     {
