@@ -30,7 +30,8 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
         ILogger sshLogger = loggers.CreateLogger("ssh");
         try
         {
-            first = await SshConnector.ConnectAsync(ssh, sshLogger, stop);
+            // The first connect retries a server that drops it before authentication (busy: MaxStartups).
+            first = await ConnectRetry.ConnectAsync(ssh, sshLogger, stop);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
