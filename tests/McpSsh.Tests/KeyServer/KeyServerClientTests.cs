@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using McpSsh.Ssh;
 using McpSsh.Ssh.KeyServer;
+using McpSsh.Tests.Common;
 using McpSsh.Tests.Support;
 using Microsoft.Extensions.Logging;
 

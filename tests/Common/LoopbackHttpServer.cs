@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace McpSsh.Tests.KeyServer;
+namespace McpSsh.Tests.Common;
 
 /// <summary>
 /// A tiny HTTP/1.1 server on 127.0.0.1 (a random port), plain or TLS with a self-signed (untrusted) certificate.
