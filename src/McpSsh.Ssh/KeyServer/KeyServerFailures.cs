@@ -26,14 +26,18 @@ internal static class KeyServerFailures
         _ => ex.GetBaseException().Message,
     };
 
-    public static SshConnectException OverTls(string url, string host, HttpRequestException ex) =>
-        ex.HttpRequestError == HttpRequestError.SecureConnectionError
-            ? new SshConnectException(ConnectFailure.KeyServer,
-                $"the key server at {url} failed the TLS handshake ({ex.GetBaseException().Message}); not falling back to plain HTTP. "
-                + $"Give the key server a certificate this machine trusts that names {host}, or stop whatever answers on that port", ex)
-            : new SshConnectException(ConnectFailure.KeyServer,
-                $"the key server at {url} failed ({ex.GetBaseException().Message}); not falling back to plain HTTP, since something answered there. "
-                + "Check --host and what listens on port 443", ex);
+    /// <summary>A failure over TLS that is not "nothing listens": an error, never a fallback to plain HTTP.</summary>
+    public static SshConnectException OverTls(string url, string host, HttpRequestException ex) => ex.HttpRequestError switch
+    {
+        HttpRequestError.SecureConnectionError => new(ConnectFailure.KeyServer,
+            $"the key server at {url} failed the TLS handshake ({ex.GetBaseException().Message}); not falling back to plain HTTP. "
+            + $"Give the key server a certificate this machine trusts that names {host}, or stop whatever answers on that port", ex),
+        HttpRequestError.NameResolutionError => new(ConnectFailure.KeyServer,
+            $"cannot resolve host name '{host}' for the key server ({ex.GetBaseException().Message}). Check --host", ex),
+        _ => new(ConnectFailure.KeyServer,
+            $"the key server at {url} failed ({ex.GetBaseException().Message}); not falling back to plain HTTP, which is tried only when "
+            + "a TLS connection is refused or times out. Check --host and what listens on port 443 there", ex),
+    };
 
     /// <summary><paramref name="announced"/>: the Content-Length, when the answer gave one.</summary>
     public static SshConnectException TooLarge(string url, long? announced) =>

@@ -43,6 +43,31 @@ public class KeyServerClientTests
     }
 
     [Fact]
+    public async Task PlainHttpOnTheTlsPort_IsAnError_NotADowngrade()
+    {
+        // What a plain HTTP server does with a TLS ClientHello: answer 400 and close.
+        using var notTls = new TcpListener(IPAddress.Loopback, 0);
+        notTls.Start();
+        int notTlsPort = ((IPEndPoint)notTls.LocalEndpoint).Port;
+        Task answering = Task.Run(async () =>
+        {
+            using TcpClient peer = await notTls.AcceptTcpClientAsync();
+            NetworkStream stream = peer.GetStream();
+            _ = await stream.ReadAsync(new byte[4096]);
+            await stream.WriteAsync("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray());
+        });
+        await using var http = new LoopbackHttpServer();
+        using var client = new KeyServerClient("127.0.0.1", http.Port, null, new ListLogger(), new KeyServerClientOptions { HttpsPort = notTlsPort });
+
+        var ex = await Assert.ThrowsAsync<SshConnectException>(() => client.FetchHostKeyAsync(CancellationToken.None).WaitAsync(s_bound));
+
+        Assert.Equal(ConnectFailure.KeyServer, ex.Failure);
+        Assert.Contains($"https://127.0.0.1:{notTlsPort}/server_pub_key failed the TLS handshake", ex.Message);
+        Assert.Empty(http.Requests);
+        await answering.WaitAsync(s_bound);
+    }
+
+    [Fact]
     public async Task HttpsRefused_FallsBackToHttpWithAWarning_AndTheTokenGoesOnlyToRegister()
     {
         int closed = ClosedPort();
