@@ -46,7 +46,7 @@ internal static class ClientOptions
     { Description = "Trust on first use: add an unknown host's key to --known-hosts; a changed key is still refused" };
 
     public static readonly Option<bool> UseKeyServer = new("--use-key-server")
-    { Description = "Fetch the host key from the server's key server (pinned in ~/.ssh/known_hosts on first use; a different key later is refused) and register the client key. Python-compatible" };
+    { Description = "Fetch the host key from the server's key server (pinned in ~/.ssh/known_hosts on first use; any other key later is refused) and register the client key. Tries https://HOST/ first and plain http://HOST:PORT only if nothing answers over TLS; a TLS error stops. Python-compatible" };
 
     public static readonly Option<int> KeyServerPort = new("--key-server-port")
     { Description = "Key server HTTP port. Python-compatible", DefaultValueFactory = _ => 8000, HelpName = "PORT" };
