@@ -109,8 +109,9 @@ public sealed class ServeTests : IDisposable
         Assert.Equal("", stdout);
         Assert.False(File.Exists(serve.RegisteredKeys));
 
+        // This key server has no TLS: the token may go over plain HTTP only when the client says so.
         var environment = new Dictionary<string, string>(serve.ClientEnvironment) { ["MCP_SSH_KEY_SERVER_TOKEN"] = "s3cret" };
-        await using ClientSession session = await McpSshRun.ConnectAsync(serve.KeyServerClientArgs(), null, environment);
+        await using ClientSession session = await McpSshRun.ConnectAsync(serve.KeyServerClientArgs("--key-server-allow-http-token"), null, environment);
         Assert.Equal("echo: with token", Text(await session.Client.CallToolAsync("echo", Message("with token"))));
         Assert.Single(File.ReadAllLines(serve.RegisteredKeys));
     }

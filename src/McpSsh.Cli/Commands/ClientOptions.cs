@@ -46,13 +46,16 @@ internal static class ClientOptions
     { Description = "Trust on first use: add an unknown host's key to --known-hosts; a changed key is still refused" };
 
     public static readonly Option<bool> UseKeyServer = new("--use-key-server")
-    { Description = "Fetch the host key from the server's key server (pinned in ~/.ssh/known_hosts on first use; a different key later is refused) and register the client key. Python-compatible" };
+    { Description = "Fetch the host key from the server's key server (pinned in ~/.ssh/known_hosts on first use; any other key later is refused) and register the client key. Tries https://HOST/ first and plain http://HOST:PORT only if nothing answers over TLS; a TLS error stops. Python-compatible" };
 
     public static readonly Option<int> KeyServerPort = new("--key-server-port")
     { Description = "Key server HTTP port. Python-compatible", DefaultValueFactory = _ => 8000, HelpName = "PORT" };
 
     public static readonly Option<string?> KeyServerToken = new("--key-server-token")
     { Description = "Bearer token the key server requires for registration (or set MCP_SSH_KEY_SERVER_TOKEN, not visible in process lists)", HelpName = "TOKEN" };
+
+    public static readonly Option<bool> KeyServerAllowHttpToken = new("--key-server-allow-http-token")
+    { Description = "Send --key-server-token over plain HTTP when the key server does not answer over TLS on port 443 (anyone on the network path can read it); without this flag such a registration is refused" };
 
     public static readonly Option<string> LogLevel = new("--log-level")
     { Description = "TRACE (each frame's direction, size, method and id; never content), DEBUG, INFO, WARNING, ERROR or CRITICAL, any case. Python-compatible", DefaultValueFactory = _ => "INFO", HelpName = "LEVEL" };
@@ -102,7 +105,7 @@ internal static class ClientOptions
     public static IEnumerable<Option> All =>
     [
         Host, Port, Username, ClientKey, KnownHosts, Passphrase, PassphraseFile, DisableHostKeyChecking, AcceptNew,
-        UseKeyServer, KeyServerPort, KeyServerToken, LogLevel, LogFile, RemoteCommand, ConnectTimeout, Keepalive, KeepaliveCountMax, NoReconnect, ReconnectWait, MaxFrameBytes,
+        UseKeyServer, KeyServerPort, KeyServerToken, KeyServerAllowHttpToken, LogLevel, LogFile, RemoteCommand, ConnectTimeout, Keepalive, KeepaliveCountMax, NoReconnect, ReconnectWait, MaxFrameBytes,
         SshConfig, NoSshConfig, SshCommand, Jump,
     ];
 }

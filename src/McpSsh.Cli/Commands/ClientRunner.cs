@@ -31,9 +31,11 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
         Func<CancellationToken, Task<IRemoteChannel>> connect = settings.OpenSsh is { } openSsh
             ? token => Ssh.OpenSsh.OpenSshConnector.ConnectAsync(openSsh, sshLogger, token)
             : token => SshConnector.ConnectAsync(ssh, sshLogger, token);
+        // The first connect retries a server that drops it before authentication (busy: MaxStartups); reconnects back off on their own.
+        Func<CancellationToken, Task<IRemoteChannel>> connectFirst = settings.OpenSsh is null ? token => ConnectRetry.ConnectAsync(ssh, sshLogger, token) : connect;
         try
         {
-            first = await connect(stop);
+            first = await connectFirst(stop);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -87,7 +89,8 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
                 $"--use-key-server registers {publicKeyPath}, which does not exist. Write it with: ssh-keygen -y -f {ssh.PrivateKeyPath} > {publicKeyPath}");
         }
 
-        using var keyServer = new Ssh.KeyServer.KeyServerClient(ssh.Host, settings.KeyServerPort, settings.KeyServerToken, loggers.CreateLogger("key-server"));
+        using var keyServer = new Ssh.KeyServer.KeyServerClient(ssh.Host, settings.KeyServerPort, settings.KeyServerToken, loggers.CreateLogger("key-server"),
+            new Ssh.KeyServer.KeyServerClientOptions { AllowHttpToken = settings.KeyServerAllowHttpToken });
         (string hostKey, string servedBy) = await keyServer.FetchHostKeyAsync(stop);
         Ssh.KeyServer.HostKeyPin.Apply(ssh.KnownHostsPath, ssh.Host, ssh.Port, hostKey, servedBy, _logger);
         string registeredAt = await keyServer.RegisterAsync(File.ReadAllText(publicKeyPath).Trim(), stop);

@@ -26,6 +26,9 @@ internal sealed partial record ClientSettings(
     /// <summary>Never logged.</summary>
     public string? KeyServerToken { get; init; }
 
+    /// <summary>--key-server-allow-http-token: the token may go over plain HTTP.</summary>
+    public bool KeyServerAllowHttpToken { get; init; }
+
     /// <summary>Keepalive, reconnect and replay (the endpoint and frame limit are filled in by the runner).</summary>
     public Resilience.ResilienceOptions Resilience { get; init; } = new();
 
@@ -58,6 +61,11 @@ internal sealed partial record ClientSettings(
             warnings.Add(useKeyServer
                 ? $"--key-server-token is visible to other users in process lists; prefer the {KeyServerTokenVariable} environment variable"
                 : "--key-server-token has no effect without --use-key-server");
+        }
+
+        if (Given(O.KeyServerAllowHttpToken) && !useKeyServer)
+        {
+            warnings.Add("--key-server-allow-http-token has no effect without --use-key-server");
         }
 
         if (parse.GetValue(O.KeyServerPort) is < 1 or > 65535)
@@ -110,6 +118,7 @@ internal sealed partial record ClientSettings(
             UseKeyServer = useKeyServer,
             KeyServerPort = parse.GetValue(O.KeyServerPort),
             KeyServerToken = string.IsNullOrEmpty(token) ? null : token,
+            KeyServerAllowHttpToken = parse.GetValue(O.KeyServerAllowHttpToken),
             Resilience = new Resilience.ResilienceOptions
             {
                 Keepalive = TimeSpan.FromSeconds(keepalive),

@@ -19,4 +19,7 @@ public sealed class SshConnectException(ConnectFailure failure, string message, 
     : Exception(message, inner)
 {
     public ConnectFailure Failure { get; } = failure;
+
+    /// <summary>The server dropped the connection before authentication: trying again may succeed (see <see cref="ConnectRetry"/>).</summary>
+    public bool Transient { get; init; }
 }

@@ -5,19 +5,15 @@ namespace McpSsh.Ssh;
 /// <summary>The refusal sentences: the host, the offered key type and fingerprint, the lines involved, and the exact fix.</summary>
 internal static class HostKeyMessages
 {
-    public static string Unknown(string hostName, byte[] blob, string knownHostsPath, IReadOnlyList<KnownHostsEntry> otherTypes)
-    {
-        string known = otherTypes.Count == 0
-            ? $"{knownHostsPath} has no entry for it"
-            : $"{knownHostsPath} knows it only by other key types ({string.Join(", ", otherTypes.Select(e => $"{e.KeyType} at line {e.LineNumber}"))})";
-        return $"host key for {hostName} is not known: the server offered {Describe(blob)} and {known}. "
-            + $"If that fingerprint is right (on the server: ssh-keygen -lf /etc/ssh/ssh_host_{ShortType(blob)}_key.pub), "
-            + $"add this line to {knownHostsPath}: {SshKeyFormat.KnownHostsLine(hostName, blob)}  (or run once with --accept-new)";
-    }
+    public static string Unknown(string hostName, byte[] blob, string knownHostsPath) =>
+        $"host key for {hostName} is not known: the server offered {Describe(blob)} and {knownHostsPath} has no entry for it. "
+        + $"If that fingerprint is right (on the server: ssh-keygen -lf /etc/ssh/ssh_host_{ShortType(blob)}_key.pub), "
+        + $"add this line to {knownHostsPath}: {SshKeyFormat.KnownHostsLine(hostName, blob)}  (or run once with --accept-new)";
 
+    /// <summary>The host is known by other keys (of the offered type or not): never suggests --accept-new, which would not help.</summary>
     public static string Changed(string hostName, byte[] blob, string knownHostsPath, IReadOnlyList<KnownHostsEntry> conflicts)
     {
-        string lines = string.Join(", ", conflicts.Select(e => $"{e.Location} has {SshKeyFormat.Sha256Fingerprint(e.KeyBlob)}"));
+        string lines = string.Join(", ", conflicts.Select(e => $"{e.Location} has {SshKeyFormat.Sha256Fingerprint(e.KeyBlob)} ({e.KeyType})"));
         return $"HOST KEY CHANGED for {hostName}: the server offered {Describe(blob)}, but {lines}. "
             + "Someone may be intercepting the connection, or the server was reinstalled. "
             + $"If the change is expected, remove the stale entry with: ssh-keygen -R '{hostName}' -f '{knownHostsPath}'";

@@ -55,7 +55,7 @@ internal sealed class HostKeyVerifier(SshConnectOptions options, KnownHostsFile 
                 return AcceptNew(blob, keyType, fingerprint);
 
             case HostKeyVerdict.Unknown:
-                Refusal = HostKeyMessages.Unknown(_hostName, blob, knownHosts.Path, check.Entries);
+                Refusal = HostKeyMessages.Unknown(_hostName, blob, knownHosts.Path);
                 return false;
 
             case HostKeyVerdict.Changed:
@@ -72,8 +72,16 @@ internal sealed class HostKeyVerifier(SshConnectOptions options, KnownHostsFile 
     {
         try
         {
-            KnownHostsFile.Append(knownHosts.Path, SshKeyFormat.KnownHostsLine(_hostName, blob));
-            logger.LogHostKeyAdded(_hostName, keyType, fingerprint, knownHosts.Path);
+            if (KnownHostsFile.Append(knownHosts.Path, SshKeyFormat.KnownHostsLine(_hostName, blob)))
+            {
+                logger.LogHostKeyAdded(_hostName, keyType, fingerprint, knownHosts.Path);
+            }
+            else
+            {
+                // Another client added the very same line since the file was read.
+                logger.LogHostKeyKnown(_hostName, keyType, fingerprint, knownHosts.Path);
+            }
+
             return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

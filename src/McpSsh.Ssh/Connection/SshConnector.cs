@@ -49,8 +49,12 @@ public static class SshConnector
         }
         catch (Exception ex) when (ex is not SshConnectException and not OutOfMemoryException)
         {
+            bool authenticated = info.IsAuthenticated;
             await link.DisposeAsync();
-            throw ConnectErrors.Explain(ex, options, verifier.Refusal);
+            SshConnectException explained = ConnectErrors.Explain(ex, options, verifier.Refusal);
+            throw ConnectRetry.IsTransient(ex, verifier.Refusal is not null, authenticated)
+                ? new SshConnectException(explained.Failure, explained.Message, ex) { Transient = true }
+                : explained;
         }
         catch (SshConnectException)
         {

@@ -13,6 +13,9 @@ internal static partial class SshLog
     [LoggerMessage(202, LogLevel.Information, "Remote stderr: {Line}")]
     public static partial void LogRemoteStderr(this ILogger logger, string line);
 
+    [LoggerMessage(203, LogLevel.Information, "Connection to {Endpoint} was dropped before authentication ({Reason}); the server may be busy (sshd MaxStartups): retrying in {Wait} ms (attempt {Attempt})")]
+    public static partial void LogConnectRetry(this ILogger logger, string endpoint, string reason, long wait, int attempt);
+
     [LoggerMessage(300, LogLevel.Debug, "Host key of {HostName} is known: {KeyType} {Fingerprint} ({Location})")]
     public static partial void LogHostKeyKnown(this ILogger logger, string hostName, string keyType, string fingerprint, string location);
 

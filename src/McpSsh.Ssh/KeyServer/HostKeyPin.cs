@@ -6,7 +6,8 @@ namespace McpSsh.Ssh.KeyServer;
 
 /// <summary>
 /// Trust on first use for a served host key: the first answer is pinned into the known_hosts file; afterwards
-/// a served key that differs from the pin is refused instead of trusted (the network is not proof). The SSH
+/// a served key that is not exactly a pinned key (another key, or a key of another type) is refused instead of
+/// trusted (the network is not proof). The SSH
 /// connection then checks the real host key against the same file, so it must match the pin too.
 /// </summary>
 public static class HostKeyPin
@@ -35,9 +36,10 @@ public static class HostKeyPin
             case HostKeyVerdict.Revoked:
                 throw new SshConnectException(ConnectFailure.HostKey, $"the key server at {servedBy} serves {key.KeyType} {fingerprint} for {hostName}, which {knownHostsPath} marks @revoked; ask the administrator for the server's new key");
             default:
-                KnownHostsEntry pin = check.Entries[0];
+                // Changed: the host is pinned by other key(s), of this type or another; only an exact match passes.
+                string pins = string.Join(", ", check.Entries.Select(e => $"{e.Location} pins {e.KeyType} {SshKeyFormat.Sha256Fingerprint(e.KeyBlob)}"));
                 throw new SshConnectException(ConnectFailure.HostKey,
-                    $"HOST KEY CHANGED: the key server at {servedBy} now serves {key.KeyType} {fingerprint} for {hostName}, but {pin.Location} pins a different key. "
+                    $"HOST KEY CHANGED: the key server at {servedBy} now serves {key.KeyType} {fingerprint} for {hostName}, but {pins}. "
                     + $"Someone may be intercepting the connection. If the server's key was really replaced, remove the pin with: ssh-keygen -R '{hostName}' -f {knownHostsPath}");
         }
     }

@@ -10,28 +10,37 @@ namespace McpSsh.Ssh.KeyServer;
 /// <summary>
 /// The client half of the key-server flow, as the Python client does it: every request goes first to
 /// <c>https://HOST/PATH</c> (port 443, 5 s), then to <c>http://HOST:PORT/PATH</c> (10 s). Answers are JSON with
-/// the Python server's field names. A bearer token is sent when given.
+/// the Python server's field names, at most <see cref="MaxResponseBytes"/>.
 /// </summary>
-public sealed class KeyServerClient(string host, int port, string? token, ILogger logger, HttpMessageHandler? handler = null) : IDisposable
+/// <remarks>
+/// Plain HTTP is tried only when nothing answers over TLS (connection refused or timed out), with a warning; a TLS
+/// failure (an untrusted certificate, a failed handshake) is an error, never a reason to downgrade. The bearer
+/// token goes only with POST /register, and never over plain HTTP unless <see cref="KeyServerClientOptions.AllowHttpToken"/>.
+/// </remarks>
+public sealed class KeyServerClient(string host, int port, string? token, ILogger logger, KeyServerClientOptions? options = null) : IDisposable
 {
+    /// <summary>Largest answer read (a host key line is ~100 bytes to ~1.5 KiB for RSA 8192); more is an error.</summary>
+    public const int MaxResponseBytes = 16 * 1024;
+
     private static readonly TimeSpan s_httpsTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_httpTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly HttpClient _http = new(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly KeyServerClientOptions _options = options ?? new();
+    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, MaxResponseHeadersLength = 16 }) { Timeout = Timeout.InfiniteTimeSpan };
 
     private string HostPart => host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
 
     /// <summary>GET /server_pub_key: the server's SSH host key line, and the URL that answered.</summary>
     public async Task<(string Key, string Url)> FetchHostKeyAsync(CancellationToken cancellation)
     {
-        (string body, string url) = await SendAsync("/server_pub_key", () => new HttpRequestMessage(HttpMethod.Get, (Uri?)null), cancellation);
+        (string body, string url) = await SendAsync("/server_pub_key", () => new HttpRequestMessage(HttpMethod.Get, (Uri?)null), withToken: false, cancellation);
         string? key = ReadString(body, "server_pub_key");
         return key is null
             ? throw new SshConnectException(ConnectFailure.KeyServer, $"the key server at {url} answered without a \"server_pub_key\" string; is it an mcp-ssh or m2m-mcp-server-ssh-server key server?")
             : (key, url);
     }
 
-    /// <summary>POST /register with the client's public key line.</summary>
+    /// <summary>POST /register with the client's public key line (and the token, the only request that carries it).</summary>
     public async Task<string> RegisterAsync(string publicKeyLine, CancellationToken cancellation)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -48,50 +57,63 @@ public sealed class KeyServerClient(string host, int port, string? token, ILogge
             var request = new HttpRequestMessage(HttpMethod.Post, (Uri?)null) { Content = new ByteArrayContent(json) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             return request;
-        }, cancellation);
+        }, withToken: true, cancellation);
         return url;
     }
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<(string Body, string Url)> SendAsync(string path, Func<HttpRequestMessage> make, CancellationToken cancellation)
+    private async Task<(string Body, string Url)> SendAsync(string path, Func<HttpRequestMessage> make, bool withToken, CancellationToken cancellation)
     {
-        string https = $"https://{HostPart}{path}";
+        string https = _options.HttpsPort == 443 ? $"https://{HostPart}{path}" : $"https://{HostPart}:{_options.HttpsPort}{path}";
         string http = $"http://{HostPart}:{port}{path}";
         try
         {
-            return await SendOnceAsync(https, make, s_httpsTimeout, cancellation);
+            return await SendOnceAsync(https, make, withToken, s_httpsTimeout, cancellation);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
+        catch (Exception ex) when (KeyServerFailures.NothingListens(ex, cancellation))
         {
-            logger.LogDebug("Key server not reachable at {Url} ({Reason}); trying {Fallback}", https, ex.Message, http);
+            logger.LogWarning("Key server not reachable over TLS at {Url} ({Reason}); falling back to plain HTTP at {Fallback}, which anyone on the network path can read or alter",
+                https, KeyServerFailures.Reason(ex), http);
+        }
+        catch (HttpRequestException ex) when (!cancellation.IsCancellationRequested)
+        {
+            throw KeyServerFailures.OverTls(https, host, ex);
+        }
+
+        if (withToken && token is not null && !_options.AllowHttpToken)
+        {
+            throw new SshConnectException(ConnectFailure.KeyServer,
+                $"refusing to send the key-server token to {http} over plain HTTP, where anyone on the network path can read it (nothing answered over TLS at {https}). "
+                + "Serve the key server with TLS on port 443 (mcp-ssh serve --key-server-cert FILE --key-server-cert-key FILE --key-server-port 443), or pass --key-server-allow-http-token to accept the risk");
         }
 
         try
         {
-            return await SendOnceAsync(http, make, s_httpTimeout, cancellation);
+            return await SendOnceAsync(http, make, withToken, s_httpTimeout, cancellation);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
         {
             throw new SshConnectException(ConnectFailure.KeyServer,
-                $"the key server is not reachable at {https} or {http} ({(ex is TaskCanceledException ? "timed out" : ex.GetBaseException().Message)}). "
+                $"the key server is not reachable at {https} or {http} ({KeyServerFailures.Reason(ex)}). "
                 + "Check that the server runs `mcp-ssh serve --run-key-server` and --key-server-port", ex);
         }
     }
 
-    private async Task<(string Body, string Url)> SendOnceAsync(string url, Func<HttpRequestMessage> make, TimeSpan timeout, CancellationToken cancellation)
+    private async Task<(string Body, string Url)> SendOnceAsync(string url, Func<HttpRequestMessage> make, bool withToken, TimeSpan timeout, CancellationToken cancellation)
     {
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timer.CancelAfter(timeout);
         using HttpRequestMessage request = make();
         request.RequestUri = new Uri(url);
-        if (token is not null)
+        if (withToken && token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        using HttpResponseMessage response = await _http.SendAsync(request, timer.Token);
-        string body = await response.Content.ReadAsStringAsync(timer.Token);
+        // Headers only: the body is read below with a cap, never buffered whole (a 300 MB answer cost 1.9 GB).
+        using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timer.Token);
+        string body = await ReadCappedAsync(response, url, timer.Token);
         if (response.StatusCode == HttpStatusCode.OK)
         {
             logger.LogDebug("Key server {Url}: 200", url);
@@ -106,6 +128,30 @@ public sealed class KeyServerClient(string host, int port, string? token, ILogge
             _ => "",
         };
         throw new SshConnectException(ConnectFailure.KeyServer, $"the key server at {url} answered {(int)response.StatusCode}: {reason}.{fix}");
+    }
+
+    private static async Task<string> ReadCappedAsync(HttpResponseMessage response, string url, CancellationToken cancellation)
+    {
+        if (response.Content.Headers.ContentLength is long announced && announced > MaxResponseBytes)
+        {
+            throw KeyServerFailures.TooLarge(url, announced);
+        }
+
+        await using Stream stream = await response.Content.ReadAsStreamAsync(cancellation);
+        byte[] buffer = new byte[MaxResponseBytes + 1];
+        int length = 0;
+        while (length < buffer.Length)
+        {
+            int read = await stream.ReadAsync(buffer.AsMemory(length), cancellation);
+            if (read == 0)
+            {
+                return Encoding.UTF8.GetString(buffer, 0, length);
+            }
+
+            length += read;
+        }
+
+        throw KeyServerFailures.TooLarge(url, null);
     }
 
     private static string? ReadString(string json, string name)

@@ -50,6 +50,16 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// The file a path finally names, following symbolic links (a known_hosts kept in a dotfiles repository): writes
+    /// go to the target so the link stays a link. A path that is no link is returned in full form.
+    /// </summary>
+    public static string ResolveSymlinks(string path)
+    {
+        var file = new FileInfo(System.IO.Path.GetFullPath(path));
+        return file.LinkTarget is null ? file.FullName : file.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? file.FullName;
+    }
+
     /// <summary>Creates a missing directory (like ~/.ssh) as 0700.</summary>
     public static void EnsureDirectory(string directory)
     {

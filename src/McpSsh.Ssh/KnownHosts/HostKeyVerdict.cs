@@ -6,10 +6,10 @@ public enum HostKeyVerdict
     /// <summary>A line for this host has exactly this key: connect.</summary>
     Known,
 
-    /// <summary>The host is known with other key(s) of the same type: refuse (possible attack).</summary>
+    /// <summary>The host is known with other key(s), of any type: refuse (possible attack), even under --accept-new.</summary>
     Changed,
 
-    /// <summary>No line for this host has a key of this type: refuse, or append under --accept-new.</summary>
+    /// <summary>No line names a key for this host at all: refuse, or append under --accept-new.</summary>
     Unknown,
 
     /// <summary>An <c>@revoked</c> line lists this key: refuse, always.</summary>

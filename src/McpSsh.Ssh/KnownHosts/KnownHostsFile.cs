@@ -50,10 +50,15 @@ public sealed class KnownHostsFile
         return new KnownHostsFile(path, entries, skipped);
     }
 
-    /// <summary>Judges the key <paramref name="blob"/> offered by <paramref name="hostName"/> (in <c>[host]:port</c> form).</summary>
+    /// <summary>
+    /// Judges the key <paramref name="blob"/> offered by <paramref name="hostName"/> (in <c>[host]:port</c> form), as
+    /// OpenSSH does: a host known by any key (plain lines; <c>@revoked</c> and <c>@cert-authority</c> lines name no
+    /// host key) that offers a key matching none of them has CHANGED, whatever the offered key's type. Taking a key
+    /// of another type for an unknown host would let an impostor with, say, only an ECDSA key be added by
+    /// --accept-new or a key-server pin where the real ed25519 key is known.
+    /// </summary>
     public HostKeyCheck Check(string hostName, byte[] blob)
     {
-        string keyType = SshKeyFormat.KeyTypeOf(blob);
         List<KnownHostsEntry> forHost = Entries.Where(e => e.MatchesHost(hostName)).ToList();
 
         List<KnownHostsEntry> revoked = forHost.Where(e => e.Marker == KnownHostsMarker.Revoked && e.HasKey(blob)).ToList();
@@ -68,10 +73,9 @@ public sealed class KnownHostsFile
             return new HostKeyCheck(HostKeyVerdict.Known, [known]);
         }
 
-        List<KnownHostsEntry> sameType = plain.Where(e => e.KeyType == keyType).ToList();
-        return sameType.Count > 0
-            ? new HostKeyCheck(HostKeyVerdict.Changed, sameType)
-            : new HostKeyCheck(HostKeyVerdict.Unknown, plain);
+        return plain.Count > 0
+            ? new HostKeyCheck(HostKeyVerdict.Changed, plain)
+            : new HostKeyCheck(HostKeyVerdict.Unknown, []);
     }
 
     /// <summary>The key types this file already trusts for the host, in file order (to order host-key algorithms).</summary>
@@ -85,10 +89,30 @@ public sealed class KnownHostsFile
     public bool HasCertAuthorityFor(string hostName) =>
         Entries.Any(e => e.Marker == KnownHostsMarker.CertAuthority && e.MatchesHost(hostName));
 
-    /// <summary>Appends one line atomically (temp file + rename), keeping the file's mode or creating it 0644.</summary>
-    public static void Append(string path, string line)
+    /// <summary>How long an append waits for another process's append (the lock is held for one read and one write).</summary>
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Appends one line: through a symlink to its target (the link stays), under <c>TARGET.lock</c> so that clients
+    /// adding at once lose nothing (the file is read again under the lock), atomically (temp file + rename),
+    /// keeping the file's mode or creating it 0644. A line already present is not written twice. Returns whether
+    /// the line was added.
+    /// </summary>
+    public static bool Append(string path, string line) => Append(path, line, DefaultLockTimeout);
+
+    /// <inheritdoc cref="Append(string, string)"/>
+    public static bool Append(string path, string line, TimeSpan lockTimeout)
     {
-        byte[] existing = File.Exists(path) ? File.ReadAllBytes(path) : [];
+        string target = AtomicFile.ResolveSymlinks(path);
+        AtomicFile.EnsureDirectory(System.IO.Path.GetDirectoryName(target)!);
+        using FileLock held = FileLock.Acquire(target + ".lock", lockTimeout);
+
+        byte[] existing = File.Exists(target) ? File.ReadAllBytes(target) : [];
+        if (HasLine(existing, line))
+        {
+            return false;
+        }
+
         using var content = new MemoryStream(existing.Length + line.Length + 2);
         content.Write(existing);
         if (existing.Length > 0 && existing[^1] != (byte)'\n')
@@ -97,8 +121,12 @@ public sealed class KnownHostsFile
         }
 
         content.Write(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
-        AtomicFile.Write(path, content.ToArray(), AtomicFile.PublicMode, keepExistingMode: true);
+        AtomicFile.Write(target, content.ToArray(), AtomicFile.PublicMode, keepExistingMode: true);
+        return true;
     }
+
+    private static bool HasLine(byte[] content, string line) =>
+        System.Text.Encoding.UTF8.GetString(content).Split('\n').Any(l => l.TrimEnd('\r').Trim() == line);
 
     private static KnownHostsEntry? TryParseLine(string path, int lineNumber, string text)
     {

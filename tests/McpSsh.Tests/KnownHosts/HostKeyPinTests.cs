@@ -1,5 +1,6 @@
 using McpSsh.Ssh;
 using McpSsh.Ssh.KeyServer;
+using McpSsh.Tests.Common;
 using McpSsh.Tests.Server;
 using McpSsh.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,9 +26,29 @@ public class HostKeyPinTests
             AuthorizedKeysStoreTests.RandomKey().TypeAndKey, "http://127.0.0.1:8000/server_pub_key", NullLogger.Instance));
         Assert.Equal(ConnectFailure.HostKey, ex.Failure);
         Assert.Contains("HOST KEY CHANGED", ex.Message);
-        Assert.Contains($"{knownHosts}:1 pins a different key", ex.Message);
+        Assert.Contains($"{knownHosts}:1 pins ssh-ed25519 SHA256:", ex.Message);
         Assert.Contains($"ssh-keygen -R '[127.0.0.1]:8022' -f {knownHosts}", ex.Message);
         Assert.Single(File.ReadAllLines(knownHosts));
+    }
+
+    [Fact]
+    public void PinnedEd25519_ServedKeyOfAnotherType_IsRefusedAndNotPinned()
+    {
+        using var dir = new TempDirectory();
+        string knownHosts = dir.File("known_hosts");
+        string ed25519 = AuthorizedKeysStoreTests.RandomKey("server").TypeAndKey;
+        HostKeyPin.Apply(knownHosts, "127.0.0.1", 8022, ed25519, "http://127.0.0.1:8000/server_pub_key", NullLogger.Instance);
+        byte[] pinned = File.ReadAllBytes(knownHosts);
+
+        string ecdsa = string.Join(' ', File.ReadAllText(Tool.KeyGen(dir.Path, "impostor", "ecdsa") + ".pub").Split(' ')[..2]);
+        var ex = Assert.Throws<SshConnectException>(() => HostKeyPin.Apply(knownHosts, "127.0.0.1", 8022, ecdsa,
+            "http://127.0.0.1:8000/server_pub_key", NullLogger.Instance));
+
+        Assert.Equal(ConnectFailure.HostKey, ex.Failure);
+        Assert.Contains("HOST KEY CHANGED", ex.Message);
+        Assert.Contains("now serves ecdsa-sha2-nistp256", ex.Message);
+        Assert.Contains($"{knownHosts}:1 pins", ex.Message);
+        Assert.Equal(pinned, File.ReadAllBytes(knownHosts));
     }
 
     [Fact]

@@ -71,11 +71,32 @@ public class KnownHostsFileTests : IDisposable
     }
 
     [Fact]
-    public void Check_HostKnownByAnotherKeyType_IsUnknownNotChanged()
+    public void Check_HostKnownOnlyByAnotherKeyType_IsChangedNotUnknown()
     {
-        HostKeyCheck check = Parse(Line("server", _ecdsa)).Check("server", _ed25519);
+        // OpenSSH: a known host offering a key that matches none of its entries has CHANGED identification,
+        // whatever the type; taking it for unknown let --accept-new trust an impostor with another key type.
+        HostKeyCheck check = Parse(Line("other", _ed25519), Line("server", _ecdsa)).Check("server", _ed25519);
+        Assert.Equal(HostKeyVerdict.Changed, check.Verdict);
+        Assert.Equal("/kh:2", Assert.Single(check.Entries).Location);
+    }
+
+    [Fact]
+    public void Check_KnownByEd25519_OfferedEcdsa_IsChangedCitingEveryEntryOfTheHost()
+    {
+        KnownHostsFile file = Parse(Line("server", _ed25519), Line("elsewhere", _ecdsa), Line("server", _otherEd25519));
+        HostKeyCheck check = file.Check("server", _ecdsa);
+        Assert.Equal(HostKeyVerdict.Changed, check.Verdict);
+        Assert.Equal([1, 3], check.Entries.Select(e => e.LineNumber));
+    }
+
+    [Fact]
+    public void Check_OnlyRevokedOrCertAuthorityLinesForTheHost_IsUnknown()
+    {
+        // Neither kind makes the host "known by a key": a revoked key vetoes, a CA line is not a host key.
+        KnownHostsFile file = Parse("@revoked " + Line("server", _otherEd25519), "@cert-authority " + Line("server", _ed25519));
+        HostKeyCheck check = file.Check("server", _ecdsa);
         Assert.Equal(HostKeyVerdict.Unknown, check.Verdict);
-        Assert.Equal("ecdsa-sha2-nistp256", Assert.Single(check.Entries).KeyType);
+        Assert.Empty(check.Entries);
     }
 
     [Fact]
