@@ -16,6 +16,7 @@ internal static class ClientIdentities
     public static IReadOnlyList<IPrivateKeySource> Load(SshConnectOptions options, ILogger logger, out string description)
     {
         IReadOnlyList<AgentIdentity> agentKeys = [];
+        var used = new List<string>();
         SshAgentClient? agent = null;
         if (options.AgentPath is { } path)
         {
@@ -23,6 +24,11 @@ internal static class ClientIdentities
             try
             {
                 agentKeys = agent.ListIdentities();
+                if (agentKeys.Count == 0)
+                {
+                    // A locked agent lists no keys; say so where an authentication failure will name the keys tried.
+                    used.Add($"no key from the ssh-agent at {path} (it is empty or locked: ssh-add -l shows which, ssh-add -X unlocks)");
+                }
             }
             catch (SshAgentException ex)
             {
@@ -33,7 +39,6 @@ internal static class ClientIdentities
 
         var files = options.Keys.Select(f => (Path: f, Blob: PublicBlobOf(f))).ToList();
         var sources = new List<IPrivateKeySource>();
-        var used = new List<string>();
         foreach (AgentIdentity key in agentKeys)
         {
             int file = files.FindIndex(f => f.Blob is not null && f.Blob.AsSpan().SequenceEqual(key.Blob));

@@ -11,7 +11,7 @@ namespace McpSsh.Ssh;
 /// </summary>
 internal sealed class HostKeyVerifier(SshConnectOptions options, KnownHostsFile knownHosts, ILogger logger)
 {
-    private readonly string _hostName = SshKeyFormat.HostName(options.Host, options.Port);
+    private readonly string _hostName = options.KnownHostsName;
     private byte[]? _pinned;
 
     /// <summary>Why the key was refused; null while every key has been trusted.</summary>
@@ -72,7 +72,9 @@ internal sealed class HostKeyVerifier(SshConnectOptions options, KnownHostsFile 
     {
         try
         {
-            if (KnownHostsFile.Append(knownHosts.Path, SshKeyFormat.KnownHostsLine(_hostName, blob)))
+            // HashKnownHosts: the name is written as ssh-keygen -H writes it, so the file does not list the hosts.
+            string name = options.HashKnownHosts ? HostPatternMatcher.Hash(_hostName, System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)) : _hostName;
+            if (KnownHostsFile.Append(knownHosts.Path, SshKeyFormat.KnownHostsLine(name, blob)))
             {
                 logger.LogHostKeyAdded(_hostName, keyType, fingerprint, knownHosts.Path);
             }

@@ -1,64 +1,108 @@
 using System.Diagnostics;
 using McpSsh.Relay;
+using McpSsh.Ssh.Agent;
 using McpSsh.Ssh.KnownHosts;
-using McpSsh.Ssh.Keys;
+using McpSsh.Ssh.Proxy;
 using Microsoft.Extensions.Logging;
 using Renci.SshNet;
 
 namespace McpSsh.Ssh;
 
 /// <summary>
-/// Opens the SSH link and the channel to the remote MCP server. Every failure comes out as one
-/// <see cref="SshConnectException"/> whose message says what failed, where, and how to fix it.
+/// Opens the SSH link (directly, through jump hosts, or through a ProxyCommand) and the channel to the remote MCP
+/// server. Every failure comes out as one <see cref="SshConnectException"/> whose message says what failed,
+/// where, and how to fix it.
 /// </summary>
 public static class SshConnector
 {
     public static async Task<IRemoteChannel> ConnectAsync(SshConnectOptions options, ILogger logger, CancellationToken cancellationToken)
     {
-        IPrivateKeySource key = ClientKeyStore.Load(options.PrivateKeyPath, options.Passphrase);
-        KnownHostsFile knownHosts = LoadKnownHosts(options);
-        string hostName = SshKeyFormat.HostName(options.Host, options.Port);
-
-        var info = new ConnectionInfo(options.Host, options.Port, options.Username, new PrivateKeyAuthenticationMethod(options.Username, key))
-        {
-            Timeout = options.ConnectTimeout,
-        };
-        AlgorithmPreferences.Apply(info, options.HostKeyPolicy == HostKeyPolicy.Disabled ? [] : knownHosts.KnownKeyTypes(hostName));
-
-        var verifier = new HostKeyVerifier(options, knownHosts, logger);
-        var client = new SshClient(info);
-        var link = new SshLink(client);
-        client.HostKeyReceived += verifier.OnHostKeyReceived;
-        client.ErrorOccurred += link.OnErrorOccurred;
-
-        logger.LogConnecting(options.Endpoint, options.Username, options.PrivateKeyPath);
         var stopwatch = Stopwatch.StartNew();
-        Task<IRemoteChannel> connecting = ConnectOnOwnThread(link, options, logger);
+        SshLink link = await ConnectLinkAsync(options, via: null, logger, cancellationToken);
+        Task<IRemoteChannel> opening = OnOwnThread(() => OpenChannel(link, options, logger));
         try
         {
-            IRemoteChannel channel = await connecting.WaitAsync(cancellationToken);
+            IRemoteChannel channel = await opening.WaitAsync(cancellationToken);
+            ConnectionInfo info = link.Client.ConnectionInfo;
             logger.LogConnected(options.Endpoint, info.ServerVersion, info.CurrentKeyExchangeAlgorithm, info.CurrentServerEncryption,
                 stopwatch.ElapsedMilliseconds, options.RemoteCommand is null ? "shell channel (no pty)" : "exec channel");
             return channel;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Asked to stop mid-connect: the blocking connect cannot be interrupted; close whatever it opens.
-            _ = connecting.ContinueWith(static (done, state) => ((SshLink)state!).DisposeAsync(), link, TaskScheduler.Default);
+            _ = opening.ContinueWith(static (done, state) => ((SshLink)state!).DisposeAsync(), link, TaskScheduler.Default);
             throw;
         }
-        catch (Exception ex) when (ex is not SshConnectException and not OutOfMemoryException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            bool authenticated = info.IsAuthenticated;
             await link.DisposeAsync();
-            SshConnectException explained = ConnectErrors.Explain(ex, options, verifier.Refusal);
-            throw ConnectRetry.IsTransient(ex, verifier.Refusal is not null, authenticated)
-                ? new SshConnectException(explained.Failure, explained.Message, ex) { Transient = true }
-                : explained;
+            throw ex as SshConnectException ?? ConnectErrors.Explain(ex, options, hostKeyRefusal: null, keys: null);
         }
-        catch (SshConnectException)
+    }
+
+    /// <summary>
+    /// An authenticated connection, without a channel: the target's, or a jump host's. <paramref name="via"/> is the
+    /// tunnel to reach it through; when null, its own ProxyJump or ProxyCommand decides (or a direct connect).
+    /// </summary>
+    internal static async Task<SshLink> ConnectLinkAsync(SshConnectOptions options, ITunnel? via, ILogger logger, CancellationToken cancellationToken)
+    {
+        var owned = new List<IAsyncDisposable>();
+        SshLink? link = null;
+        try
         {
-            await link.DisposeAsync();
+            ITunnel? tunnel = via ?? await TunnelChain.OpenAsync(options, owned, logger, cancellationToken);
+            IReadOnlyList<IPrivateKeySource> keys = ClientIdentities.Load(options, logger, out string keyNames);
+            KnownHostsFile knownHosts = LoadKnownHosts(options);
+            var auth = new PrivateKeyAuthenticationMethod(options.Username, [.. keys]);
+            ConnectionInfo info = tunnel is null
+                ? new ConnectionInfo(options.Host, options.Port, options.Username, auth)
+                : new ConnectionInfo(options.Host, options.Port, options.Username, ProxyTypes.Socks5, "127.0.0.1", tunnel.Gate.Port, Socks5Gate.UserName, tunnel.Gate.Password, auth);
+            info.Timeout = options.ConnectTimeout;
+            AlgorithmPreferences.Apply(info, options.HostKeyPolicy == HostKeyPolicy.Disabled ? [] : knownHosts.KnownKeyTypes(options.KnownHostsName));
+
+            var verifier = new HostKeyVerifier(options, knownHosts, logger);
+            var client = new SshClient(info);
+            link = new SshLink(client, owned);
+            client.HostKeyReceived += verifier.OnHostKeyReceived;
+            client.ErrorOccurred += link.OnErrorOccurred;
+
+            logger.LogConnecting(options.Endpoint + (tunnel is null ? "" : $" through {tunnel.Description}"), options.Username, keyNames);
+            Task<bool> connecting = OnOwnThread(() =>
+            {
+                client.Connect();
+                return true;
+            });
+            try
+            {
+                await connecting.WaitAsync(cancellationToken);
+                return link;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Asked to stop mid-connect: the blocking connect cannot be interrupted; close whatever it opens.
+                _ = connecting.ContinueWith(static (done, state) => ((SshLink)state!).DisposeAsync(), link, TaskScheduler.Default);
+                throw;
+            }
+            catch (Exception ex) when (ex is not SshConnectException and not OutOfMemoryException)
+            {
+                bool authenticated = info.IsAuthenticated;
+                await link.DisposeAsync();
+                // A tunnel that says why it failed (a jump host refused to forward) is not a busy server: no retry.
+                if (tunnel?.Failure is { } failure && verifier.Refusal is null && !authenticated)
+                {
+                    throw new SshConnectException(ConnectFailure.Unreachable, $"cannot reach {options.Endpoint} through {tunnel.Description}: {failure}", ex);
+                }
+
+                SshConnectException explained = ConnectErrors.Explain(ex, options, verifier.Refusal, keyNames);
+                throw ConnectRetry.IsTransient(ex, verifier.Refusal is not null, authenticated)
+                    ? new SshConnectException(explained.Failure, explained.Message, ex) { Transient = true }
+                    : explained;
+            }
+        }
+        catch (Exception) when (link is null)
+        {
+            // Once the link exists it disposes the tunnels it owns; before that, they are closed here.
+            await SshLink.DisposeAllAsync(owned);
             throw;
         }
     }
@@ -68,15 +112,14 @@ public static class SshConnector
     /// socket continuation); a thread of our own keeps them off the thread pool and off the epoll thread when
     /// socket completions run inline (<see cref="SocketCompletions"/>). Timeouts come from ConnectionInfo.Timeout.
     /// </summary>
-    private static Task<IRemoteChannel> ConnectOnOwnThread(SshLink link, SshConnectOptions options, ILogger logger)
+    private static Task<T> OnOwnThread<T>(Func<T> work)
     {
-        var done = new TaskCompletionSource<IRemoteChannel>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             try
             {
-                link.Client.Connect();
-                done.SetResult(OpenChannel(link, options, logger));
+                done.SetResult(work());
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -90,13 +133,21 @@ public static class SshConnector
 
     private static KnownHostsFile LoadKnownHosts(SshConnectOptions options)
     {
+        string current = options.KnownHostsPath;
         try
         {
-            return KnownHostsFile.Load(options.KnownHostsPath);
+            KnownHostsFile file = KnownHostsFile.Load(current);
+            foreach (string other in options.ReadOnlyKnownHostsPaths)
+            {
+                current = other;
+                file = file.With(KnownHostsFile.Load(other));
+            }
+
+            return file;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new SshConnectException(ConnectFailure.HostKey, $"cannot read known_hosts file {options.KnownHostsPath}: {ex.Message}. Fix its permissions or choose another with --known-hosts", ex);
+            throw new SshConnectException(ConnectFailure.HostKey, $"cannot read known_hosts file {current}: {ex.Message}. Fix its permissions or choose another with --known-hosts", ex);
         }
     }
 

@@ -3,8 +3,11 @@ using Renci.SshNet.Common;
 
 namespace McpSsh.Ssh;
 
-/// <summary>An authenticated SSH connection; owns the <see cref="SshClient"/> and remembers why it failed.</summary>
-internal sealed class SshLink(SshClient client) : IAsyncDisposable
+/// <summary>
+/// An authenticated SSH connection; owns the <see cref="SshClient"/> and what carries it (jump connections and
+/// tunnels, closed after it, last opened first), and remembers why it failed.
+/// </summary>
+internal sealed class SshLink(SshClient client, IReadOnlyList<IAsyncDisposable>? owned = null) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _lost = new();
     private Exception? _error;
@@ -47,6 +50,15 @@ internal sealed class SshLink(SshClient client) : IAsyncDisposable
         }
 
         Client.Dispose();
-        return ValueTask.CompletedTask;
+        return owned is null ? ValueTask.CompletedTask : DisposeAllAsync(owned);
+    }
+
+    /// <summary>Disposes tunnels and jump links, the last opened first (the tunnel before the link it runs over).</summary>
+    public static async ValueTask DisposeAllAsync(IReadOnlyList<IAsyncDisposable> resources)
+    {
+        for (int i = resources.Count - 1; i >= 0; i--)
+        {
+            await resources[i].DisposeAsync();
+        }
     }
 }

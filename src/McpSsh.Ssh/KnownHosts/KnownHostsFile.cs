@@ -50,6 +50,10 @@ public sealed class KnownHostsFile
         return new KnownHostsFile(path, entries, skipped);
     }
 
+    /// <summary>This file's entries followed by <paramref name="other"/>'s (read-only files: more UserKnownHostsFile, GlobalKnownHostsFile); appends still go to <see cref="Path"/>.</summary>
+    public KnownHostsFile With(KnownHostsFile other) =>
+        new(Path, [.. Entries, .. other.Entries], SkippedLines + other.SkippedLines);
+
     /// <summary>
     /// Judges the key <paramref name="blob"/> offered by <paramref name="hostName"/> (in <c>[host]:port</c> form), as
     /// OpenSSH does: a host known by any key (plain lines; <c>@revoked</c> and <c>@cert-authority</c> lines name no

@@ -15,6 +15,7 @@ internal sealed class PrivateSshd : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private readonly List<(string Text, TaskCompletionSource Seen)> _waits = [];
     private Process? _sshd;
+    private string _keyOptions = "";
 
     private PrivateSshd()
     {
@@ -48,9 +49,16 @@ internal sealed class PrivateSshd : IAsyncDisposable
         "--client-key", ClientKey, "--known-hosts", knownHosts, .. extra,
     ];
 
-    public static async Task<PrivateSshd> StartAsync(string[] hostKeyTypes, params string[] extraConfig)
+    public static Task<PrivateSshd> StartAsync(string[] hostKeyTypes, params string[] extraConfig) =>
+        StartWithKeyOptionsAsync(hostKeyTypes, $"command=\"{TestPaths.Dotnet} {TestPaths.TestServerDll}\",restrict", extraConfig);
+
+    /// <summary>
+    /// <paramref name="keyOptions"/> are the authorized_keys options of <see cref="ClientKey"/>: a jump host gets
+    /// <c>restrict,port-forwarding</c> (forwarding only, no shell) where the default forces the test server.
+    /// </summary>
+    public static async Task<PrivateSshd> StartWithKeyOptionsAsync(string[] hostKeyTypes, string keyOptions, params string[] extraConfig)
     {
-        var sshd = new PrivateSshd();
+        var sshd = new PrivateSshd { _keyOptions = keyOptions };
         try
         {
             await sshd.InitializeAsync(hostKeyTypes, extraConfig);
@@ -100,8 +108,7 @@ internal sealed class PrivateSshd : IAsyncDisposable
         }
 
         ClientKey = Tool.KeyGen(Dir, "client", "ed25519");
-        File.WriteAllText(Path.Combine(Dir, "authorized_keys"),
-            $"command=\"{TestPaths.Dotnet} {TestPaths.TestServerDll}\",restrict {File.ReadAllText(ClientKey + ".pub").Trim()}\n");
+        File.WriteAllText(Path.Combine(Dir, "authorized_keys"), $"{_keyOptions} {File.ReadAllText(ClientKey + ".pub").Trim()}\n");
         if (Environment.UserName == "root")
         {
             Directory.CreateDirectory("/run/sshd");
