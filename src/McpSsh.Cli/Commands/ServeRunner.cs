@@ -58,6 +58,7 @@ internal sealed class ServeRunner(ServeSettings settings, ILoggerProvider logs, 
             ForceCommand = settings.GatewayCommandLine(Environment.ProcessPath ?? throw new ServeException("cannot tell where this binary is (no process path)")),
             PidFile = Path.Combine(settings.StateDir, "sshd.pid"),
             LogLevel = settings.LogLevel,
+            MaxStartups = settings.MaxStartups,
             Extra = settings.SshdOptions,
         };
         string configPath = Path.Combine(settings.StateDir, "sshd_config");
