@@ -112,9 +112,15 @@ internal sealed record ServeSettings
     }
 
     /// <summary>The command sshd forces for every session: this very binary's gateway, with absolute paths.</summary>
-    public string GatewayCommandLine(string self)
+    /// <param name="sessionLog">serve's session log socket: the gateway's log goes there, not to the SSH client.</param>
+    public string GatewayCommandLine(string self, string? sessionLog = null)
     {
         var words = new List<string> { self, "gateway", "--servers-config", ServersConfig, "--log-level", LogLevelNames.ShortName(LogLevel) };
+        if (sessionLog is not null)
+        {
+            words.AddRange(["--session-log", sessionLog]);
+        }
+
         if (PrefixNames)
         {
             words.Add("--prefix-names");
