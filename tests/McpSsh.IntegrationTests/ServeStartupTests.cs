@@ -155,5 +155,17 @@ public sealed class ServeStartupTests : IDisposable
         Assert.Contains("--state-dir", line);
     }
 
+    [Theory]
+    [InlineData("Match=all")]
+    [InlineData("Include=/etc/ssh/sshd_config")]
+    [InlineData("Match all\nForceCommand=/bin/sh")] // a newline in the key: a Match block whose ForceCommand wins
+    public async Task SshdOptionThatCouldReopenAShell_IsAUsageError(string option)
+    {
+        await using ServeRun serve = ServeRun.Launch(_config, null, "--sshd-option", option);
+        Assert.Equal(2, await serve.WaitForExitAsync());
+        Assert.StartsWith("mcp-ssh: --sshd-option ", Assert.Single(serve.Stderr.Split('\n')));
+        Assert.False(File.Exists(Path.Combine(serve.StateDir, "sshd_config")));
+    }
+
     public void Dispose() => _config.Dispose();
 }
