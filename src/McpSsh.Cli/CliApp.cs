@@ -102,7 +102,8 @@ internal static class CliApp
         }
 
         string? logFile = parse.GetValue(ClientOptions.LogFile) is { } lf ? PathExpansion.Expand(lf) : null;
-        return WithLoggingAsync(level, logFile, stderr, token, async (loggers, stop) =>
+        TextWriter logs = parse.GetValue(GatewayCommand.SessionLog) is { } socket ? ServeSessionLog.Connect(socket) : stderr; // under serve: not to the SSH client
+        return WithLoggingAsync(level, logFile, logs, token, async (loggers, stop) =>
         {
             ILogger logger = loggers.CreateLogger("gateway");
             foreach (string warning in warnings)

@@ -12,4 +12,7 @@ internal static partial class ServeLog
 
     [LoggerMessage(502, LogLevel.Warning, "Session process {Pid} outlived SIGTERM; killing it")]
     public static partial void LogSessionKilled(this ILogger logger, int pid);
+
+    [LoggerMessage(EventId = 503, Message = "[session {Session}] {Line}")]
+    public static partial void LogSessionLine(this ILogger logger, LogLevel level, int session, string line);
 }

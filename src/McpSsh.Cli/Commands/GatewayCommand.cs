@@ -18,6 +18,9 @@ internal static class GatewayCommand
     public static readonly Option<double> InitTimeout = new("--init-timeout")
     { Description = "Seconds a backend may take to answer initialize (and each merged list) before it is left out", DefaultValueFactory = _ => 30, HelpName = "SECONDS" };
 
+    public static readonly Option<string?> SessionLog = new("--session-log")
+    { Description = "Write log lines to this Unix socket instead of stderr (serve's sessions: their stderr goes to the SSH client)", HelpName = "SOCKET", Hidden = true };
+
     public const string Description =
         """
         Merge several stdio MCP servers into one MCP server on stdin/stdout. One backend is relayed byte for byte;
@@ -32,7 +35,7 @@ internal static class GatewayCommand
 
     public static Command Create(Func<ParseResult, CancellationToken, Task<int>> run)
     {
-        var command = new Command("gateway", Description) { ServersConfig, PrefixNames, InitTimeout, ClientOptions.LogLevel, ClientOptions.LogFile, ClientOptions.MaxFrameBytes };
+        var command = new Command("gateway", Description) { ServersConfig, PrefixNames, InitTimeout, ClientOptions.LogLevel, ClientOptions.LogFile, ClientOptions.MaxFrameBytes, SessionLog };
         command.SetAction(run);
         return command;
     }

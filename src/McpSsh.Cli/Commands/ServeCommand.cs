@@ -51,7 +51,10 @@ internal static class ServeCommand
     { Description = "The sshd binary to run (default: found on PATH or in /usr/sbin)", HelpName = "PATH" };
 
     public static readonly Option<string[]> SshdOption = new("--sshd-option")
-    { Description = "Extra sshd_config line KEY=VALUE, repeatable (cannot override the settings serve writes)", HelpName = "KEY=VALUE", AllowMultipleArgumentsPerToken = false };
+    { Description = "Extra sshd_config line KEY=VALUE, repeatable; Match, Include and the keywords serve writes are refused", HelpName = "KEY=VALUE", AllowMultipleArgumentsPerToken = false };
+
+    public static readonly Option<int> MaxStartups = new("--max-startups")
+    { Description = "SSH handshakes sshd takes at once before it starts refusing new connections (sshd MaxStartups N:30:2N)", DefaultValueFactory = _ => 100, HelpName = "N" }; // SshdConfig.DefaultMaxStartups (Unix-only type)
 
     public const string TokenVariable = "MCP_SSH_KEY_SERVER_TOKEN";
 
@@ -72,7 +75,7 @@ internal static class ServeCommand
     [
         Host, Port, AuthorizedClients, ServerKey, ClientOptions.Passphrase, ClientOptions.PassphraseFile, ServersConfig,
         ClientOptions.LogLevel, ClientOptions.LogFile, RunKeyServer, KeyServerPort, KeyServerHost, KeyServerRate, KeyServerToken,
-        KeyServerCert, KeyServerCertKey, StateDir, AllowUser, Sshd, SshdOption, GatewayCommand.PrefixNames, GatewayCommand.InitTimeout,
+        KeyServerCert, KeyServerCertKey, StateDir, AllowUser, Sshd, SshdOption, MaxStartups, GatewayCommand.PrefixNames, GatewayCommand.InitTimeout,
     ];
 
     public static Command Create(Func<ParseResult, CancellationToken, Task<int>> run)

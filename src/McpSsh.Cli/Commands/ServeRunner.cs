@@ -34,7 +34,7 @@ internal sealed class ServeRunner(ServeSettings settings, ILoggerProvider logs, 
         AtomicFile.EnsureDirectory(settings.StateDir);
         string sshd = SshdLocator.FindSshd(settings.Sshd, Environment.GetEnvironmentVariable("PATH"), SshdLocator.SystemDirectories);
         string keygen = SshdLocator.FindKeygen(sshd, Environment.GetEnvironmentVariable("PATH"));
-        string hostKey = ServerHostKey.Prepare(settings.ServerKey, settings.Passphrase, settings.StateDir, keygen, _logger);
+        using ServerHostKey hostKey = ServerHostKey.Prepare(settings.ServerKey, settings.Passphrase, settings.StateDir, keygen, _logger);
 
         AuthorizedKeysStore? store = settings.RunKeyServer ? new AuthorizedKeysStore(Path.Combine(settings.StateDir, "registered_keys")) : null;
         List<string> authorized = store is null || settings.AuthorizedClientsGiven ? [settings.AuthorizedClients] : [];
@@ -43,21 +43,29 @@ internal sealed class ServeRunner(ServeSettings settings, ILoggerProvider logs, 
             authorized.Add(store.Path);
         }
 
+        if (!StrictModesCheck.IsOff(settings.SshdOptions)
+            && StrictModesCheck.Problem(authorized, settings.AllowUser == Environment.UserName ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) : null) is { } problem)
+        {
+            throw new ServeException(problem);
+        }
+
         if (store is null && !File.Exists(settings.AuthorizedClients))
         {
             _logger.LogWarning("--authorized-clients {Path} does not exist: no client can log in until a public key is added there (or use --run-key-server)", settings.AuthorizedClients);
         }
 
+        await using SessionLogListener? sessionLog = SessionLogListener.Start(Path.Combine(settings.StateDir, "sessions.sock"), loggers.CreateLogger("serve"));
         var config = new SshdConfig
         {
             ListenAddress = settings.Host,
             Port = settings.Port,
-            HostKeyPath = hostKey,
+            HostKeyPath = hostKey.Path,
             AuthorizedKeysFiles = authorized,
             AllowUser = settings.AllowUser,
-            ForceCommand = settings.GatewayCommandLine(Environment.ProcessPath ?? throw new ServeException("cannot tell where this binary is (no process path)")),
+            ForceCommand = settings.GatewayCommandLine(Environment.ProcessPath ?? throw new ServeException("cannot tell where this binary is (no process path)"), sessionLog?.Path),
             PidFile = Path.Combine(settings.StateDir, "sshd.pid"),
             LogLevel = settings.LogLevel,
+            MaxStartups = settings.MaxStartups,
             Extra = settings.SshdOptions,
         };
         string configPath = Path.Combine(settings.StateDir, "sshd_config");
@@ -80,7 +88,7 @@ internal sealed class ServeRunner(ServeSettings settings, ILoggerProvider logs, 
         return ExitCodes.Ok;
     }
 
-    private async Task<KeyServerHost> StartKeyServerAsync(AuthorizedKeysStore store, string hostKey, CancellationToken stop)
+    private async Task<KeyServerHost> StartKeyServerAsync(AuthorizedKeysStore store, ServerHostKey hostKey, CancellationToken stop)
     {
         if (settings.KeyServerToken is null)
         {
@@ -92,7 +100,7 @@ internal sealed class ServeRunner(ServeSettings settings, ILoggerProvider logs, 
         {
             Host = settings.KeyServerHost,
             Port = settings.KeyServerPort,
-            ServerPublicKey = ServerHostKey.PublicKeyLine(hostKey),
+            ServerPublicKey = hostKey.PublicKeyLine,
             RatePerMinute = settings.KeyServerRate,
             Token = settings.KeyServerToken,
             CertificatePath = settings.KeyServerCert,

@@ -30,6 +30,7 @@ internal sealed record ServeSettings
     public required string AllowUser { get; init; }
     public string? Sshd { get; init; }
     public required IReadOnlyList<(string Key, string Value)> SshdOptions { get; init; }
+    public required int MaxStartups { get; init; }
     public required bool PrefixNames { get; init; }
     public required double InitTimeout { get; init; }
     public required IReadOnlyList<string> Warnings { get; init; }
@@ -68,16 +69,15 @@ internal sealed record ServeSettings
             warnings.Add($"--key-server-token is visible to other users in process lists; prefer the {S.TokenVariable} environment variable");
         }
 
+        if (parse.GetValue(S.MaxStartups) < 1)
+        {
+            throw new UsageException("--max-startups must be at least 1 (handshakes sshd takes at once)");
+        }
+
         var sshdOptions = new List<(string, string)>();
         foreach (string option in parse.GetValue(S.SshdOption) ?? [])
         {
-            int equals = option.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0 || option[(equals + 1)..].Contains('\n', StringComparison.Ordinal))
-            {
-                throw new UsageException($"--sshd-option '{option}' is not KEY=VALUE (e.g. --sshd-option MaxStartups=20)");
-            }
-
-            sshdOptions.Add((option[..equals].Trim(), option[(equals + 1)..].Trim()));
+            sshdOptions.Add(SshdOptionPolicy.Parse(option));
         }
 
         string Path(Option<string> option) => System.IO.Path.GetFullPath(PathExpansion.Expand(parse.GetValue(option)!));
@@ -104,6 +104,7 @@ internal sealed record ServeSettings
             AllowUser = parse.GetValue(S.AllowUser) ?? Environment.UserName,
             Sshd = OptionalPath(S.Sshd),
             SshdOptions = sshdOptions,
+            MaxStartups = parse.GetValue(S.MaxStartups),
             PrefixNames = parse.GetValue(GatewayCommand.PrefixNames),
             InitTimeout = parse.GetValue(GatewayCommand.InitTimeout),
             Warnings = warnings,
@@ -111,9 +112,15 @@ internal sealed record ServeSettings
     }
 
     /// <summary>The command sshd forces for every session: this very binary's gateway, with absolute paths.</summary>
-    public string GatewayCommandLine(string self)
+    /// <param name="sessionLog">serve's session log socket: the gateway's log goes there, not to the SSH client.</param>
+    public string GatewayCommandLine(string self, string? sessionLog = null)
     {
         var words = new List<string> { self, "gateway", "--servers-config", ServersConfig, "--log-level", LogLevelNames.ShortName(LogLevel) };
+        if (sessionLog is not null)
+        {
+            words.AddRange(["--session-log", sessionLog]);
+        }
+
         if (PrefixNames)
         {
             words.Add("--prefix-names");

@@ -37,14 +37,9 @@ public sealed class BackendProcess : IRemoteChannel
             _exited.TrySetResult(SafeExitCode());
         }
 
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                _logger.LogBackendStderr(Config.Name, e.Data);
-            }
-        };
-        process.BeginErrorReadLine();
+        // Not BeginErrorReadLine: its lines have no length limit, and a backend writing 200 MB without a
+        // newline would make the gateway hold all of it.
+        _ = Task.Run(() => PumpStderrAsync(process.StandardError.BaseStream));
     }
 
     public ServerConfig Config { get; }
@@ -77,6 +72,9 @@ public sealed class BackendProcess : IRemoteChannel
             start.ArgumentList.Add(arg);
         }
 
+        // Under serve, sshd sets SSH_ORIGINAL_COMMAND to whatever the client asked to run; it is the client's
+        // input, not the backend's business.
+        start.Environment.Remove("SSH_ORIGINAL_COMMAND");
         foreach ((string key, string value) in config.Env)
         {
             start.Environment[key] = value;
@@ -154,6 +152,26 @@ public sealed class BackendProcess : IRemoteChannel
         {
             return false;
         }
+    }
+
+    private async Task PumpStderrAsync(Stream stderr)
+    {
+        var lines = new BoundedLineSplitter(line => _logger.LogBackendStderr(Config.Name, line));
+        byte[] buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await stderr.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            {
+                lines.Feed(buffer.AsSpan(0, read));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // The pipe went away with the process.
+        }
+
+        lines.Complete();
     }
 
     private int SafeExitCode()

@@ -43,11 +43,23 @@ public static class ServerCatalog
 
         using (document)
         {
+            if (document.RootElement.ValueKind == JsonValueKind.Object && FirstDuplicate(document.RootElement) is "mcpServers")
+            {
+                throw new GatewayConfigException($"servers config {path} has \"mcpServers\" twice; merge them into one object");
+            }
+
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("mcpServers", out JsonElement servers)
                 || servers.ValueKind != JsonValueKind.Object)
             {
                 throw new GatewayConfigException($"servers config {path} has no \"mcpServers\" object. Expected {{\"mcpServers\": {{\"NAME\": {{\"command\": \"...\", \"args\": [...]}}}}}}");
+            }
+
+            // JsonDocument keeps every duplicate and TryGetProperty answers with one of them: a second entry of
+            // the same name would silently replace the first, so it is refused instead.
+            if (FirstDuplicate(servers) is { } twice)
+            {
+                throw new GatewayConfigException($"servers config {path} names server \"{twice}\" twice under \"mcpServers\"; give each server a different name");
             }
 
             var result = new List<ServerConfig>();
@@ -78,6 +90,11 @@ public static class ServerCatalog
         if (body.ValueKind != JsonValueKind.Object)
         {
             throw new GatewayConfigException($"{where} must be an object with a \"command\"");
+        }
+
+        if (FirstDuplicate(body) is { } duplicate)
+        {
+            throw new GatewayConfigException($"{where} has \"{duplicate}\" twice; keep one");
         }
 
         foreach (JsonProperty field in body.EnumerateObject())
@@ -114,11 +131,28 @@ public static class ServerCatalog
 
             foreach (JsonProperty variable in envElement.EnumerateObject())
             {
-                env[variable.Name] = variable.Value.GetString()!;
+                if (variable.Name.Length == 0)
+                {
+                    throw new GatewayConfigException($"{where}: \"env\" has an empty variable name");
+                }
+
+                if (variable.Name.Contains('=', StringComparison.Ordinal) || variable.Name.Contains('\0', StringComparison.Ordinal))
+                {
+                    throw new GatewayConfigException($"{where}: \"env\" variable name \"{variable.Name}\" contains '=' or NUL, which no environment can hold");
+                }
+
+                if (!env.TryAdd(variable.Name, variable.Value.GetString()!))
+                {
+                    throw new GatewayConfigException($"{where}: \"env\" sets \"{variable.Name}\" twice; keep one");
+                }
             }
         }
 
-        string? cwd = body.TryGetProperty("cwd", out JsonElement cwdElement) && cwdElement.ValueKind == JsonValueKind.String ? cwdElement.GetString() : null;
+        string? cwd = null;
+        if (body.TryGetProperty("cwd", out JsonElement cwdElement))
+        {
+            cwd = cwdElement.ValueKind == JsonValueKind.String ? cwdElement.GetString() : throw new GatewayConfigException($"{where}: \"cwd\" must be a string (a directory)");
+        }
         if (cwd is not null && !Directory.Exists(cwd))
         {
             throw new GatewayConfigException($"{where}: \"cwd\" {cwd} is not a directory");
@@ -146,6 +180,21 @@ public static class ServerCatalog
             if (File.Exists(candidate) && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0))
             {
                 return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The first property name an object holds twice (exact, as the JSON spells it), or null.</summary>
+    private static string? FirstDuplicate(JsonElement obj)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonProperty property in obj.EnumerateObject())
+        {
+            if (!seen.Add(property.Name))
+            {
+                return property.Name;
             }
         }
 

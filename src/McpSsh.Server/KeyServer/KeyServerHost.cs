@@ -62,8 +62,10 @@ public sealed class KeyServerHost : IAsyncDisposable
         var limiter = new RateLimiter(options.RatePerMinute, clock);
         app.Use(async (context, next) =>
         {
-            if (!limiter.TryAcquire(context.Connection.RemoteIpAddress ?? IPAddress.None))
+            if (!limiter.TryAcquire(context.Connection.RemoteIpAddress ?? IPAddress.None, out TimeSpan retryAfter))
             {
+                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                host._logger.LogDebug("Rate limit: {Method} {Path} from {Address} refused for {Seconds:0} s", context.Request.Method, context.Request.Path.Value, context.Connection.RemoteIpAddress, retryAfter.TotalSeconds);
                 await JsonReply.Error(context, StatusCodes.Status429TooManyRequests, "Rate limit exceeded. Try again later.");
                 return;
             }
@@ -100,17 +102,41 @@ public sealed class KeyServerHost : IAsyncDisposable
 
     private async Task RegisterAsync(HttpContext context)
     {
+        (int status, string message) = await TryRegisterAsync(context);
+        if (status != StatusCodes.Status200OK)
+        {
+            // Every refusal, with who and why (never the token or the body).
+            _logger.LogWarning("Refused registration from {Address}: {Reason} ({Status})", context.Connection.RemoteIpAddress, message, status);
+            if (status == StatusCodes.Status401Unauthorized)
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+            }
+
+            try
+            {
+                await JsonReply.Error(context, status, message);
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
+            {
+                // The client is gone (or its request broken beyond answering).
+            }
+
+            return;
+        }
+
+        await JsonReply.WriteAsync(context, 200, "status", "success");
+    }
+
+    private async Task<(int Status, string Message)> TryRegisterAsync(HttpContext context)
+    {
         if (_token is not null && !HasToken(context.Request))
         {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            await JsonReply.Error(context, StatusCodes.Status401Unauthorized, "registration requires the header Authorization: Bearer TOKEN (the server's --key-server-token)");
-            return;
+            return (StatusCodes.Status401Unauthorized, "registration requires the header Authorization: Bearer TOKEN (the server's --key-server-token)");
         }
 
         if (!IsJson(context.Request.ContentType))
         {
-            await JsonReply.Error(context, StatusCodes.Status415UnsupportedMediaType, "Content-Type must be application/json");
-            return;
+            return (StatusCodes.Status415UnsupportedMediaType, "Content-Type must be application/json");
         }
 
         string? keyText;
@@ -123,31 +149,37 @@ public sealed class KeyServerHost : IAsyncDisposable
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            await JsonReply.Error(context, StatusCodes.Status413PayloadTooLarge, $"request body larger than {KeyServerOptions.MaxBodyBytes} bytes");
-            return;
+            return (StatusCodes.Status413PayloadTooLarge, $"request body larger than {KeyServerOptions.MaxBodyBytes} bytes");
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // A body that arrives too slowly (408), ends early (400)...: the client's fault, not an error of ours.
+            return (ex.StatusCode, $"bad request body: {ex.Message}");
         }
         catch (JsonException)
         {
-            await JsonReply.Error(context, StatusCodes.Status400BadRequest, "Invalid JSON");
-            return;
+            return (StatusCodes.Status400BadRequest, "Invalid JSON");
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString of a string that is not valid UTF-8.
+            return (StatusCodes.Status400BadRequest, "Invalid JSON: the body is not valid UTF-8");
         }
 
         if (keyText is null)
         {
-            await JsonReply.Error(context, StatusCodes.Status400BadRequest, "Missing client_pub_key");
-            return;
+            return (StatusCodes.Status400BadRequest, "Missing client_pub_key");
         }
 
         if (!PublicKeyLine.TryParse(keyText, out PublicKeyLine? key, out string error))
         {
-            await JsonReply.Error(context, StatusCodes.Status400BadRequest, $"Invalid public key: {error}");
-            return;
+            return (StatusCodes.Status400BadRequest, $"Invalid public key: {error}");
         }
 
         bool added = await _store.AddAsync(key!, context.RequestAborted);
         _logger.LogInformation("{What} {Type} key {Fingerprint} from {Address}", added ? "Registered" : "Already registered:", key!.KeyType,
             SshKeyFormat.Sha256Fingerprint(key.Blob), context.Connection.RemoteIpAddress);
-        await JsonReply.WriteAsync(context, 200, "status", "success");
+        return (StatusCodes.Status200OK, "");
     }
 
     private bool HasToken(HttpRequest request)

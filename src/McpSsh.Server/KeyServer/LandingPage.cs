@@ -13,10 +13,10 @@ internal static class LandingPage
         <ul>
         <li><code>GET /server_pub_key</code> &rarr; <code>{"server_pub_key": "ssh-ed25519 AAAA..."}</code>: the SSH server's host key.</li>
         <li><code>POST /register</code> with <code>Content-Type: application/json</code> and <code>{"client_pub_key": "ssh-ed25519 AAAA..."}</code>
-        &rarr; <code>{"status": "success"}</code>. Accepted: ssh-ed25519, ecdsa-sha2-nistp256/384/521, ssh-rsa of at least 2048 bits; at most 16 KiB.{{(tokenRequired ? " Requires <code>Authorization: Bearer TOKEN</code>." : "")}}</li>
+        &rarr; <code>{"status": "success"}</code>. Accepted: ssh-ed25519, ecdsa-sha2-nistp256/384/521, ssh-rsa of 2048 to 8192 bits, checked to be usable keys; at most 16 KiB.{{(tokenRequired ? " Requires <code>Authorization: Bearer TOKEN</code>." : "")}}</li>
         <li><code>GET /health</code> &rarr; <code>{"status": "healthy"}</code></li>
         </ul>
-        <p>Errors are <code>{"error": "..."}</code> with status 400, 401, 413, 415 or 429 (too many requests from one address).</p>
+        <p>Errors are <code>{"error": "..."}</code> with status 400, 401, 408 (body too slow), 413, 415 or 429 (too many requests from one address; <code>Retry-After</code> says when to try again).</p>
         </body></html>
         """;
 }

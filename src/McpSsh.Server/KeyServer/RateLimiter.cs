@@ -9,8 +9,12 @@ public sealed class RateLimiter(int perMinute, TimeProvider clock)
     private readonly Dictionary<IPAddress, Queue<DateTimeOffset>> _recent = [];
     private readonly Lock _lock = new();
 
-    public bool TryAcquire(IPAddress client)
+    public bool TryAcquire(IPAddress client) => TryAcquire(client, out _);
+
+    /// <param name="retryAfter">When refused: how long until the oldest request leaves the window.</param>
+    public bool TryAcquire(IPAddress client, out TimeSpan retryAfter)
     {
+        retryAfter = TimeSpan.Zero;
         DateTimeOffset now = clock.GetUtcNow();
         lock (_lock)
         {
@@ -30,6 +34,7 @@ public sealed class RateLimiter(int perMinute, TimeProvider clock)
 
             if (times.Count >= perMinute)
             {
+                retryAfter = s_window - (now - times.Peek());
                 return false;
             }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using McpSsh.Ssh.Keys;
 using Microsoft.Extensions.Logging;
 
@@ -7,18 +6,37 @@ namespace McpSsh.Server.Sshd;
 /// <summary>
 /// The key sshd proves its identity with (--server-key). Missing: an Ed25519 pair is generated there, as the
 /// Python server does. Encrypted: sshd cannot ask for a passphrase, so a decrypted copy is made in the state
-/// directory (0600) with ssh-keygen, the passphrase going through its stdin, never its command line.
+/// directory (0600) with ssh-keygen, and removed again when serve stops (<see cref="Dispose"/>). The public
+/// key served to clients is always derived from the private key, never read from a .pub file that may be stale.
 /// </summary>
-public static class ServerHostKey
+public sealed class ServerHostKey : IDisposable
 {
-    /// <returns>The private key file sshd should load.</returns>
-    public static string Prepare(string serverKeyPath, string? passphrase, string stateDir, string keygen, ILogger logger)
+    private ServerHostKey(string path, string publicKeyLine, bool isDecryptedCopy)
     {
+        Path = path;
+        PublicKeyLine = publicKeyLine;
+        IsDecryptedCopy = isDecryptedCopy;
+    }
+
+    /// <summary>The private key file sshd loads.</summary>
+    public string Path { get; }
+
+    /// <summary>"TYPE BASE64 [comment]", from the private key itself.</summary>
+    public string PublicKeyLine { get; }
+
+    /// <summary>True when <see cref="Path"/> is serve's decrypted copy (removed by <see cref="Dispose"/>).</summary>
+    public bool IsDecryptedCopy { get; }
+
+    public static ServerHostKey Prepare(string serverKeyPath, string? passphrase, string stateDir, string keygen, ILogger logger)
+    {
+        var ssh = new SshKeygen(keygen, stateDir);
+        string decrypted = System.IO.Path.Combine(stateDir, "host_key");
+        RemoveStale(decrypted); // a copy left by a serve that was killed, and the .pub an older version wrote beside it
         if (!File.Exists(serverKeyPath))
         {
             string publicLine = ClientKeyStore.Generate(serverKeyPath, $"mcp-ssh-server@{Environment.MachineName}");
             logger.LogInformation("Generated the server's Ed25519 host key at {Path}; clients trust it with: {PublicKey}", serverKeyPath, publicLine);
-            return Path.GetFullPath(serverKeyPath);
+            return new ServerHostKey(System.IO.Path.GetFullPath(serverKeyPath), publicLine, isDecryptedCopy: false);
         }
 
         byte[] content;
@@ -33,8 +51,7 @@ public static class ServerHostKey
 
         if (!KeyFileFormat.IsEncrypted(content))
         {
-            EnsurePublicKey(serverKeyPath, keygen);
-            return Path.GetFullPath(serverKeyPath);
+            return new ServerHostKey(System.IO.Path.GetFullPath(serverKeyPath), ssh.PublicKeyOf(serverKeyPath), isDecryptedCopy: false);
         }
 
         if (string.IsNullOrEmpty(passphrase))
@@ -42,65 +59,33 @@ public static class ServerHostKey
             throw new ServeException($"--server-key {serverKeyPath} is encrypted: give its passphrase with --passphrase-file FILE (or MCP_SSH_PASSPHRASE, or --passphrase)");
         }
 
-        string decrypted = Path.Combine(stateDir, "host_key");
         AtomicFile.Write(decrypted, content, AtomicFile.PrivateMode);
-        (int status, string output) = RunKeygen(keygen, ["-p", "-N", "", "-f", decrypted], passphrase + "\n");
-        if (status != 0)
+        try
+        {
+            ssh.Decrypt(serverKeyPath, decrypted, passphrase);
+            var key = new ServerHostKey(decrypted, ssh.PublicKeyOf(decrypted), isDecryptedCopy: true);
+            logger.LogInformation("Decrypted --server-key {Path} into {Copy} (0600) for sshd; it is removed when serve stops", serverKeyPath, decrypted);
+            return key;
+        }
+        catch
         {
             File.Delete(decrypted);
-            throw new ServeException(output.Contains("incorrect passphrase", StringComparison.OrdinalIgnoreCase)
-                ? $"wrong passphrase for --server-key {serverKeyPath}"
-                : $"could not decrypt --server-key {serverKeyPath} with ssh-keygen: {output.Trim()}");
+            throw;
         }
-
-        logger.LogInformation("Decrypted --server-key {Path} into {Copy} (0600) for sshd", serverKeyPath, decrypted);
-        EnsurePublicKey(decrypted, keygen);
-        return decrypted;
     }
 
-    /// <summary>The one-line public key of a private key file, from its .pub (written with ssh-keygen -y when missing).</summary>
-    public static string PublicKeyLine(string privateKeyPath) => File.ReadAllText(privateKeyPath + ".pub").Trim();
-
-    private static void EnsurePublicKey(string privateKeyPath, string keygen)
+    /// <summary>Removes the decrypted copy, if serve made one.</summary>
+    public void Dispose()
     {
-        if (File.Exists(privateKeyPath + ".pub"))
+        if (IsDecryptedCopy)
         {
-            return;
+            RemoveStale(Path);
         }
-
-        (int status, string output) = RunKeygen(keygen, ["-y", "-f", privateKeyPath], null);
-        if (status != 0)
-        {
-            throw new ServeException($"cannot derive the public key of {privateKeyPath}: {output.Trim()}");
-        }
-
-        AtomicFile.Write(privateKeyPath + ".pub", System.Text.Encoding.ASCII.GetBytes(output.Trim() + "\n"), AtomicFile.PublicMode);
     }
 
-    private static (int Status, string Output) RunKeygen(string keygen, string[] args, string? stdin)
+    private static void RemoveStale(string decrypted)
     {
-        var start = new ProcessStartInfo(keygen) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // The passphrase comes from stdin only: no askpass program, no terminal prompt.
-        foreach (string variable in new[] { "DISPLAY", "SSH_ASKPASS", "SSH_ASKPASS_REQUIRE" })
-        {
-            start.Environment.Remove(variable);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            process.StandardInput.Write(stdin);
-        }
-
-        process.StandardInput.Close();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr.Result);
+        File.Delete(decrypted);
+        File.Delete(decrypted + ".pub");
     }
 }

@@ -27,6 +27,14 @@ public sealed record SshdConfig
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>
+    /// Connections that may be in their handshake at once (--max-startups): sshd's default, 10, drops the 11th of
+    /// many clients arriving together before its banner. Written as N:30:2N, so above N sshd refuses at random.
+    /// </summary>
+    public int MaxStartups { get; init; } = DefaultMaxStartups;
+
+    public const int DefaultMaxStartups = 100;
+
     /// <summary>--sshd-option KEY=VALUE pairs, appended last (sshd takes the first value of a keyword, so these cannot weaken the ones above).</summary>
     public IReadOnlyList<(string Key, string Value)> Extra { get; init; } = [];
 
@@ -39,7 +47,7 @@ public sealed record SshdConfig
         Line("ListenAddress", ListenAddress.Contains(':', StringComparison.Ordinal) ? $"[{ListenAddress}]:{Port}" : $"{ListenAddress}:{Port}");
         Line("HostKey", Quote(HostKeyPath));
         Line("PidFile", Quote(PidFile));
-        Line("AuthorizedKeysFile", string.Join(' ', AuthorizedKeysFiles.Select(Quote)));
+        Line("AuthorizedKeysFile", string.Join(' ', AuthorizedKeysFiles.Select(f => Quote(EscapeTokens(f)))));
         Line("AllowUsers", AllowUser);
         Line("ForceCommand", ForceCommand);
         Line("PubkeyAuthentication", "yes");
@@ -59,6 +67,11 @@ public sealed record SshdConfig
         Line("PermitUserRC", "no");
         Line("PrintMotd", "no");
         Line("Subsystem", "sftp internal-sftp"); // ForceCommand overrides it; declared so no system sftp-server is referenced
+        // One session per connection (the gateway's), a dead client noticed within 45 s, many handshakes at once.
+        Line("MaxSessions", "1");
+        Line("ClientAliveInterval", "15");
+        Line("ClientAliveCountMax", "3");
+        Line("MaxStartups", FormattableString.Invariant($"{MaxStartups}:30:{2 * MaxStartups}"));
         Line("LogLevel", SshdLogLevel(LogLevel));
         foreach ((string key, string value) in Extra)
         {
@@ -83,6 +96,9 @@ public sealed record SshdConfig
     /// <summary>sshd_config takes double-quoted arguments; paths with spaces need them.</summary>
     public static string Quote(string value) =>
         value.Any(c => char.IsWhiteSpace(c) || c is '"' or '#') ? $"\"{value.Replace("\"", "\\\"", StringComparison.Ordinal)}\"" : value;
+
+    /// <summary>AuthorizedKeysFile expands %h, %u, %U and %%: a literal '%' in a path must be written %%, or sshd fails every login.</summary>
+    public static string EscapeTokens(string path) => path.Replace("%", "%%", StringComparison.Ordinal);
 
     /// <summary>Single-quotes a word for the POSIX shell sshd runs ForceCommand with.</summary>
     public static string ShellQuote(string value) =>

@@ -17,9 +17,10 @@ internal sealed class ServeRun : IAsyncDisposable
     private readonly TaskCompletionSource<bool> _serving = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stderrDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServeRun(GatewayConfig config, Process process, int port, int keyServerPort)
+    private ServeRun(GatewayConfig config, Process process, int port, int keyServerPort, string? stateDir = null)
     {
         Config = config;
+        StateDir = stateDir ?? Path.Combine(config.Dir, "state");
         _process = process;
         Port = port;
         KeyServerPort = keyServerPort;
@@ -49,7 +50,7 @@ internal sealed class ServeRun : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public string StateDir => Path.Combine(Config.Dir, "state");
+    public string StateDir { get; }
 
     public string RegisteredKeys => Path.Combine(StateDir, "registered_keys");
 
@@ -87,19 +88,30 @@ internal sealed class ServeRun : IAsyncDisposable
     }
 
     /// <summary>Starts serve without waiting for it to serve (for start-up failures).</summary>
-    public static ServeRun Launch(GatewayConfig config, IDictionary<string, string>? environment, params string[] extra)
+    public static ServeRun Launch(GatewayConfig config, IDictionary<string, string>? environment, params string[] extra) =>
+        Launch(config, environment, new ServeLaunch(), extra);
+
+    /// <summary>Starts serve with a chosen state directory, StrictModes left on, or under a wrapper (e.g. a pseudo-terminal).</summary>
+    public static ServeRun Launch(GatewayConfig config, IDictionary<string, string>? environment, ServeLaunch launch, params string[] extra)
     {
+        string stateDir = launch.StateDir ?? Path.Combine(config.Dir, "state");
         int port = SshdFixture.FreePort(), keyServerPort = SshdFixture.FreePort();
         var start = new ProcessStartInfo(TestPaths.McpSshBinary) { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
         string[] args =
         [
             "serve", "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
             "--key-server-port", keyServerPort.ToString(CultureInfo.InvariantCulture),
-            "--state-dir", Path.Combine(config.Dir, "state"), "--server-key", Path.Combine(config.Dir, "server_key"),
+            "--state-dir", stateDir, "--server-key", Path.Combine(config.Dir, "server_key"),
             "--servers-config", config.Path, "--authorized-clients", Path.Combine(config.Dir, "authorized_clients"),
             // The temp directory sits in /tmp (world-writable), which sshd's StrictModes would refuse.
-            "--sshd-option", "StrictModes=no", .. extra,
+            .. (launch.StrictModesOff ? new[] { "--sshd-option", "StrictModes=no" } : []), .. extra,
         ];
+        if (launch.Wrapper is not null)
+        {
+            start.FileName = launch.Wrapper.Value.Command;
+            args = [.. launch.Wrapper.Value.Args(TestPaths.McpSshBinary, args)];
+        }
+
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -111,7 +123,54 @@ internal sealed class ServeRun : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        return new ServeRun(config, Process.Start(start)!, port, keyServerPort);
+        return new ServeRun(config, Process.Start(start)!, port, keyServerPort, stateDir);
+    }
+
+    /// <summary>Starts serve (as <see cref="Launch(GatewayConfig, IDictionary{string, string}?, ServeLaunch, string[])"/>) and waits for its "Serving" line.</summary>
+    public static async Task<ServeRun> StartAsync(GatewayConfig config, IDictionary<string, string>? environment, ServeLaunch launch, params string[] extra)
+    {
+        ServeRun run = Launch(config, environment, launch, extra);
+        if (await run._serving.Task.WaitAsync(McpSshRun.Timeout))
+        {
+            return run;
+        }
+
+        int exitCode = await run.WaitForExitAsync();
+        throw new InvalidOperationException($"serve exited with {exitCode} before serving:\n{run.Stderr}");
+    }
+
+    /// <summary>Completes when serve's log has a line containing <paramref name="text"/>; false after the deadline.</summary>
+    public async Task<bool> WaitForLogAsync(string text, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check(object? sender, DataReceivedEventArgs e)
+        {
+            if (e.Data?.Contains(text, StringComparison.Ordinal) == true)
+            {
+                seen.TrySetResult();
+            }
+        }
+
+        _process.ErrorDataReceived += Check;
+        try
+        {
+            if (_stderr.Any(l => l.Contains(text, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+
+            await seen.Task.WaitAsync(deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        finally
+        {
+            _process.ErrorDataReceived -= Check;
+        }
     }
 
     /// <summary>The flags of a client that reaches this serve as the current user.</summary>
@@ -120,6 +179,15 @@ internal sealed class ServeRun : IAsyncDisposable
 
     public List<string> KeyServerClientArgs(params string[] extra) =>
         ClientArgs(["--use-key-server", "--key-server-port", KeyServerPort.ToString(CultureInfo.InvariantCulture), .. extra]);
+
+    /// <summary>SIGKILL serve and everything below it (a test that found it stuck); no-op once it exited.</summary>
+    public void KillTree()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+    }
 
     public void Terminate() => Tool.Run("kill", "-TERM", Pid.ToString(CultureInfo.InvariantCulture));
 
@@ -163,4 +231,17 @@ internal sealed class ServeRun : IAsyncDisposable
             return "";
         }
     }
+}
+
+/// <summary>How <see cref="ServeRun"/> starts serve when the defaults do not fit a test.</summary>
+internal sealed record ServeLaunch
+{
+    /// <summary>--state-dir; default: "state" in the config's directory.</summary>
+    public string? StateDir { get; init; }
+
+    /// <summary>Pass --sshd-option StrictModes=no (the temp directories sit below /tmp).</summary>
+    public bool StrictModesOff { get; init; } = true;
+
+    /// <summary>A program serve runs under: gets the binary and serve's arguments, returns its own.</summary>
+    public (string Command, Func<string, IReadOnlyList<string>, IEnumerable<string>> Args)? Wrapper { get; init; }
 }
