@@ -94,16 +94,18 @@ public class SshConfigTests(SshdFixture sshd)
     [Fact]
     public async Task JumpFlag_WithAHopThatForbidsTheTarget_FailsNamingTheHop()
     {
-        await using PrivateSshd jump = await PrivateSshd.StartWithKeyOptionsAsync(["ed25519"], "restrict,port-forwarding", "PermitOpen 127.0.0.1:1");
+        await using PrivateSshd jump = await PrivateSshd.StartWithKeyOptionsAsync(["ed25519"], "restrict,port-forwarding", "PermitOpen 127.0.0.1:1", "LogLevel DEBUG1");
         using var home = new TestHome();
         home.WriteConfig(JumpConfig(jump, home) + TestHome.HostBlock("target", sshd, $"  IdentityFile {sshd.TestServerKey}"));
 
-        (int code, string stderr, _) = await RawMcpSsh.RunToEndAsync(["--host", "target", "--jump", "jumpbox"], home.Environment());
+        (int code, string stderr, _) = await RawMcpSsh.RunToEndAsync(["--host", "target", "--jump", "jumpbox", "--connect-timeout", "3"], home.Environment());
 
-        Assert.Equal(3, code);
+        Assert.True(code == 3, $"exit {code}: {stderr}");
         string line = Assert.Single(stderr.Split('\n'), l => l.StartsWith("mcp-ssh: ", StringComparison.Ordinal));
         Assert.Contains($"through jump host {Environment.UserName}@127.0.0.1:{jump.Port}", line, StringComparison.Ordinal);
-        Assert.Contains($"could not open a channel to 127.0.0.1:{sshd.Port}", line, StringComparison.Ordinal);
+        Assert.Contains("the jump host may refuse to forward there (PermitOpen, AllowTcpForwarding)", line, StringComparison.Ordinal);
+        await jump.WaitForLogAsync($"target 127.0.0.1 port {sshd.Port}");
+        Assert.Contains("but the request was denied", jump.Log, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,7 +13,13 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
 
     public async Task<int> RunAsync(Stream stdin, Stream stdout, CancellationToken stop)
     {
-        SocketCompletions.RunInline(); // before the first socket (key server or SSH) exists
+        // Before the first socket (key server or SSH) exists. Not with jump hosts: SSH.NET opens a forwarded channel
+        // inside its listener's accept completion and blocks there for the jump host's answer, which, inline, would
+        // wait for the very thread it blocks (every jump connect timed out).
+        if (settings.Ssh.JumpHosts.Count == 0)
+        {
+            SocketCompletions.RunInline();
+        }
         foreach (string warning in settings.Warnings)
         {
             _logger.LogWarning("{Warning}", warning);

@@ -8,7 +8,8 @@ namespace McpSsh.Ssh;
 /// </summary>
 /// <remarks>
 /// Safe only where no socket continuation blocks: the epoll thread then serves every socket in the process.
-/// That is why <see cref="SshConnector"/> runs SSH.NET's (blocking) connect on a thread of its own. Must be
+/// That is why <see cref="SshConnector"/> runs SSH.NET's (blocking) connect on a thread of its own, and why jump
+/// hosts go without it (SSH.NET's ForwardedPortLocal blocks in its accept completion). Must be
 /// called before the first socket exists; a value the user set explicitly is kept.
 /// </remarks>
 public static class SocketCompletions

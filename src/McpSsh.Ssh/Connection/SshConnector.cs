@@ -86,11 +86,15 @@ public static class SshConnector
             catch (Exception ex) when (ex is not SshConnectException and not OutOfMemoryException)
             {
                 bool authenticated = info.IsAuthenticated;
+                // Before disposing, which ends the tunnel too. SSH.NET does not report a jump host's refusal to open
+                // the forward (its ForwardedPortLocal leaves the connection open and silent), so silence says it.
+                string? tunnelFailure = tunnel is null ? null
+                    : tunnel.Failure ?? (tunnel.Answered ? null : $"nothing answered through it within {options.ConnectTimeout.TotalSeconds:0.#} s: the jump host may refuse to forward there (PermitOpen, AllowTcpForwarding) or the server is down");
                 await link.DisposeAsync();
                 // A tunnel that says why it failed (a jump host refused to forward) is not a busy server: no retry.
-                if (tunnel?.Failure is { } failure && verifier.Refusal is null && !authenticated)
+                if (tunnelFailure is { } failure && verifier.Refusal is null && !authenticated)
                 {
-                    throw new SshConnectException(ConnectFailure.Unreachable, $"cannot reach {options.Endpoint} through {tunnel.Description}: {failure}", ex);
+                    throw new SshConnectException(ConnectFailure.Unreachable, $"cannot reach {options.Endpoint} through {tunnel!.Description}: {failure}", ex);
                 }
 
                 SshConnectException explained = ConnectErrors.Explain(ex, options, verifier.Refusal, keyNames);

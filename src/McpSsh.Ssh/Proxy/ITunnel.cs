@@ -13,4 +13,7 @@ internal interface ITunnel : IAsyncDisposable
 
     /// <summary>Why the tunnel failed to carry the connection, when it knows (e.g. the jump host refused to forward).</summary>
     string? Failure { get; }
+
+    /// <summary>True once the far side sent anything back (an SSH server's banner comes first).</summary>
+    bool Answered { get; }
 }

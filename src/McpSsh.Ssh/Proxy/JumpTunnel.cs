@@ -19,7 +19,9 @@ internal sealed class JumpTunnel : ITunnel
     private readonly Task _relay;
     private readonly CancellationTokenSource _stop = new();
     private int _allowedPort = -1;
+    private Socket? _inbound;
     private string? _failure;
+    private bool _answered;
 
     public JumpTunnel(SshClient jump, string jumpName, string host, int port)
     {
@@ -27,7 +29,13 @@ internal sealed class JumpTunnel : ITunnel
         Description = $"jump host {jumpName}";
         _forward = new ForwardedPortLocal("127.0.0.1", 0, host, (uint)port);
         _forward.RequestReceived += Veto;
-        _forward.Exception += (_, e) => _failure ??= $"{jumpName} could not open a channel to {host}:{port} ({e.Exception.Message}); check that it may forward there (PermitOpen, AllowTcpForwarding)";
+        _forward.Exception += (_, e) =>
+        {
+            _failure ??= $"{jumpName} could not open a channel to {host}:{port} ({e.Exception.Message}); check that it may forward there (PermitOpen, AllowTcpForwarding)";
+            // SSH.NET keeps the refused connection open; closing our side now makes the client fail at once, not time out.
+            _stop.Cancel();
+            Volatile.Read(ref _inbound)?.Dispose();
+        };
         _jump.AddForwardedPort(_forward);
         _forward.Start();
         Gate = new Socks5Gate();
@@ -37,6 +45,8 @@ internal sealed class JumpTunnel : ITunnel
     public Socks5Gate Gate { get; }
 
     public string Description { get; }
+
+    public bool Answered => Volatile.Read(ref _answered);
 
     public string? Failure => _failure;
 
@@ -54,11 +64,12 @@ internal sealed class JumpTunnel : ITunnel
         try
         {
             using Socket inbound = await Gate.AcceptAsync(_stop.Token);
+            Volatile.Write(ref _inbound, inbound);
             var outbound = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             outbound.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             Volatile.Write(ref _allowedPort, ((IPEndPoint)outbound.LocalEndPoint!).Port);
             await outbound.ConnectAsync(new IPEndPoint(IPAddress.Loopback, (int)_forward.BoundPort), _stop.Token);
-            await Relay.Run(new NetworkStream(inbound, ownsSocket: false), new NetworkStream(outbound, ownsSocket: true));
+            await Relay.Run(new NetworkStream(inbound, ownsSocket: false), new NetworkStream(outbound, ownsSocket: true), () => Volatile.Write(ref _answered, true));
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {

@@ -16,6 +16,7 @@ internal sealed class ProxyCommandTunnel : ITunnel
     private readonly Task _relay;
     private readonly CancellationTokenSource _stop = new();
     private string? _failure;
+    private bool _answered;
 
     public ProxyCommandTunnel(string command, ILogger logger)
     {
@@ -45,6 +46,8 @@ internal sealed class ProxyCommandTunnel : ITunnel
 
     public string Description { get; }
 
+    public bool Answered => Volatile.Read(ref _answered);
+
     public string? Failure => _failure ?? (_process.HasExited ? $"ProxyCommand exited with status {_process.ExitCode}" : null);
 
     public int Pid => _process.Id;
@@ -55,7 +58,7 @@ internal sealed class ProxyCommandTunnel : ITunnel
         {
             using Socket inbound = await Gate.AcceptAsync(_stop.Token);
             var process = new DuplexStream(_process.StandardOutput.BaseStream, _process.StandardInput.BaseStream);
-            await Relay.Run(new NetworkStream(inbound, ownsSocket: false), process);
+            await Relay.Run(new NetworkStream(inbound, ownsSocket: false), process, () => Volatile.Write(ref _answered, true));
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
