@@ -31,7 +31,7 @@ public sealed class KeyServerClientCliTests : IDisposable
     private static List<string> Args(int keyServerPort, params string[] extra) =>
     [
         "--host", "127.0.0.1", "--port", SshdFixture.FreePort().ToString(CultureInfo.InvariantCulture), "--username", "nobody",
-        "--use-key-server", "--key-server-port", keyServerPort.ToString(CultureInfo.InvariantCulture), .. extra,
+        "--use-key-server", "--key-server-port", keyServerPort.ToString(CultureInfo.InvariantCulture), "--no-ssh-config", .. extra,
     ];
 
     [Fact]

@@ -10,7 +10,7 @@ namespace McpSsh.IntegrationTests;
 public class OpenSshTransportTests(SshdFixture sshd)
 {
     private static List<string> Args(SshdFixture server, string key, params string[] extra) =>
-        McpSshRun.Args(server, key, ["--ssh-command", "ssh", "--no-ssh-config", .. extra]);
+        McpSshRun.Args(server, key, ["--ssh-command", "ssh", .. extra]);
 
     private static string Text(CallToolResult result) => Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
 

@@ -11,11 +11,13 @@ namespace McpSsh.Ssh.Agent;
 /// SSH.NET signs only after the server accepted the key (a query goes first), so a hardware key is asked to sign
 /// once, for the key that will be used.
 /// </summary>
-public sealed class AgentHostAlgorithm(string name, AgentIdentity identity, AgentSignFlags flags, SshAgentClient agent) : HostAlgorithm(name)
+/// <remarks>With a <paramref name="certificate"/> the certificate is what the server sees and the agent's plain key
+/// signs (as ssh does when the agent holds the key but not the certificate).</remarks>
+public sealed class AgentHostAlgorithm(string name, AgentIdentity identity, AgentSignFlags flags, SshAgentClient agent, byte[]? certificate = null) : HostAlgorithm(name)
 {
     public AgentIdentity Identity { get; } = identity;
 
-    public override byte[] Data => Identity.Blob;
+    public override byte[] Data => certificate ?? Identity.Blob;
 
     public override byte[] Sign(byte[] data)
     {

@@ -12,11 +12,30 @@ public sealed class AgentKeySource : IPrivateKeySource
 {
     private const string CertSuffix = "-cert-v01@openssh.com";
 
-    public AgentKeySource(AgentIdentity identity, SshAgentClient agent)
+    /// <param name="certificate">A user certificate for this key (its algorithms are offered first), or null.</param>
+    public AgentKeySource(AgentIdentity identity, SshAgentClient agent, byte[]? certificate = null)
     {
         Identity = identity;
+        List<HostAlgorithm> algorithms = [];
+        if (certificate is not null)
+        {
+            string certType = KnownHosts.SshKeyFormat.KeyTypeOf(certificate);
+            algorithms.AddRange(certType == "ssh-rsa" + CertSuffix
+                ? [
+                    new AgentHostAlgorithm("rsa-sha2-512" + CertSuffix, identity, AgentSignFlags.RsaSha2_512, agent, certificate),
+                    new AgentHostAlgorithm("rsa-sha2-256" + CertSuffix, identity, AgentSignFlags.RsaSha2_256, agent, certificate),
+                ]
+                : [new AgentHostAlgorithm(certType, identity, AgentSignFlags.None, agent, certificate)]);
+        }
+
+        algorithms.AddRange(Plain(identity, agent));
+        HostKeyAlgorithms = algorithms;
+    }
+
+    private static List<HostAlgorithm> Plain(AgentIdentity identity, SshAgentClient agent)
+    {
         string type = identity.KeyType;
-        HostKeyAlgorithms = type switch
+        return type switch
         {
             "ssh-rsa" =>
             [

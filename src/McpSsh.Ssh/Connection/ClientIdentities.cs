@@ -38,14 +38,21 @@ internal static class ClientIdentities
         }
 
         var files = options.Keys.Select(f => (Path: f, Blob: PublicBlobOf(f))).ToList();
+        // CertificateFile entries, and KEY-cert.pub beside each key file (ssh loads those too), paired by certified key.
+        List<byte[]> certificates = [.. options.CertificateFiles.Concat(options.Keys.Select(k => k + "-cert.pub"))
+            .Select(CertificateBlob.Read).OfType<byte[]>()];
+        byte[]? CertificateFor(byte[]? key) => key is null ? null
+            : certificates.FirstOrDefault(c => CertificateBlob.TryGetCertifiedKey(c, out byte[] certified) && certified.AsSpan().SequenceEqual(key));
+
         var sources = new List<IPrivateKeySource>();
         foreach (AgentIdentity key in agentKeys)
         {
             int file = files.FindIndex(f => f.Blob is not null && f.Blob.AsSpan().SequenceEqual(key.Blob));
             if (file >= 0 || !options.IdentitiesOnly)
             {
-                sources.Add(new AgentKeySource(key, agent!));
-                used.Add($"agent {key.KeyType} {key.Fingerprint} ({key.Comment})");
+                byte[]? certificate = CertificateFor(key.Blob);
+                sources.Add(new AgentKeySource(key, agent!, certificate));
+                used.Add($"agent {key.KeyType} {key.Fingerprint} ({key.Comment}){(certificate is null ? "" : " with its certificate")}");
             }
 
             if (file >= 0)
@@ -54,7 +61,7 @@ internal static class ClientIdentities
             }
         }
 
-        foreach ((string file, _) in files)
+        foreach ((string file, byte[]? blob) in files)
         {
             if (!File.Exists(file) && options.IdentityFilesOptional)
             {
@@ -64,8 +71,9 @@ internal static class ClientIdentities
 
             try
             {
-                sources.Add(ClientKeyStore.Load(file, options.Passphrase));
-                used.Add(file);
+                byte[]? certificate = CertificateFor(blob);
+                sources.Add(ClientKeyStore.Load(file, options.Passphrase, certificate));
+                used.Add(certificate is null ? file : $"{file} with its certificate");
             }
             catch (SshConnectException ex) when (options.IdentityFilesOptional)
             {

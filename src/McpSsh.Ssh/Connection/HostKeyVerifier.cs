@@ -73,8 +73,7 @@ internal sealed class HostKeyVerifier(SshConnectOptions options, KnownHostsFile 
         try
         {
             // HashKnownHosts: the name is written as ssh-keygen -H writes it, so the file does not list the hosts.
-            string name = options.HashKnownHosts ? HostPatternMatcher.Hash(_hostName, System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)) : _hostName;
-            if (KnownHostsFile.Append(knownHosts.Path, SshKeyFormat.KnownHostsLine(name, blob)))
+            if (KnownHostsFile.AppendHostKey(knownHosts.Path, _hostName, blob, options.HashKnownHosts))
             {
                 logger.LogHostKeyAdded(_hostName, keyType, fingerprint, knownHosts.Path);
             }

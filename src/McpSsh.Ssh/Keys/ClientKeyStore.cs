@@ -27,8 +27,12 @@ public static class ClientKeyStore
         !OperatingSystem.IsWindows()
         && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0;
 
-    /// <summary>Loads the key. A passphrase given for an unencrypted key is ignored.</summary>
-    public static IPrivateKeySource Load(string path, string? passphrase)
+    /// <summary>
+    /// Loads the key, with <paramref name="certificate"/> (an OpenSSH user certificate blob) when given: the
+    /// certificate's algorithms are then offered first, the plain key's after. A passphrase given for an
+    /// unencrypted key is ignored.
+    /// </summary>
+    public static IPrivateKeySource Load(string path, string? passphrase, byte[]? certificate = null)
     {
         if (!File.Exists(path))
         {
@@ -56,7 +60,9 @@ public static class ClientKeyStore
         try
         {
             // A passphrase given for an unencrypted key is ignored, as OpenSSH does.
-            var key = new PrivateKeyFile(new MemoryStream(content), encrypted ? passphrase : null);
+            var key = certificate is null
+                ? new PrivateKeyFile(new MemoryStream(content), encrypted ? passphrase : null)
+                : new PrivateKeyFile(new MemoryStream(content), encrypted ? passphrase : null, new MemoryStream(CertificateLine(certificate)));
             return new RsaSha2OnlyKeySource(key);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -77,6 +83,10 @@ public static class ClientKeyStore
     private sealed class RsaSha2OnlyKeySource(PrivateKeyFile inner) : IPrivateKeySource
     {
         public IReadOnlyCollection<HostAlgorithm> HostKeyAlgorithms { get; } =
-            inner.HostKeyAlgorithms.Where(a => a.Name != "ssh-rsa").ToList();
+            inner.HostKeyAlgorithms.Where(a => a.Name is not ("ssh-rsa" or "ssh-rsa-cert-v01@openssh.com")).ToList();
     }
+
+    /// <summary>SSH.NET reads a certificate as the <c>*-cert.pub</c> line: type, base64, comment.</summary>
+    private static byte[] CertificateLine(byte[] certificate) =>
+        System.Text.Encoding.ASCII.GetBytes($"{KnownHosts.SshKeyFormat.KeyTypeOf(certificate)} {Convert.ToBase64String(certificate)}\n");
 }

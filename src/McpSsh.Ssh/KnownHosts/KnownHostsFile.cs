@@ -105,18 +105,33 @@ public sealed class KnownHostsFile
     public static bool Append(string path, string line) => Append(path, line, DefaultLockTimeout);
 
     /// <inheritdoc cref="Append(string, string)"/>
-    public static bool Append(string path, string line, TimeSpan lockTimeout)
+    public static bool Append(string path, string line, TimeSpan lockTimeout) =>
+        AppendUnlessPresent(path, lockTimeout, existing => HasLine(existing, line), () => line);
+
+    /// <summary>
+    /// Records <paramref name="blob"/> for <paramref name="hostName"/> as <see cref="Append(string, string)"/> does,
+    /// unless the file (read again under the lock) already trusts it, hashed or not: two clients trusting the same
+    /// host at once add one line, also when HashKnownHosts makes every line different.
+    /// </summary>
+    public static bool AppendHostKey(string path, string hostName, byte[] blob, bool hashHostName) =>
+        AppendUnlessPresent(path, DefaultLockTimeout,
+            existing => Parse(path, System.Text.Encoding.UTF8.GetString(existing).Split('\n')).Check(hostName, blob).Verdict == HostKeyVerdict.Known,
+            () => SshKeyFormat.KnownHostsLine(
+                hashHostName ? HostPatternMatcher.Hash(hostName, System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)) : hostName, blob));
+
+    private static bool AppendUnlessPresent(string path, TimeSpan lockTimeout, Func<byte[], bool> present, Func<string> makeLine)
     {
         string target = AtomicFile.ResolveSymlinks(path);
         AtomicFile.EnsureDirectory(System.IO.Path.GetDirectoryName(target)!);
         using FileLock held = FileLock.Acquire(target + ".lock", lockTimeout);
 
         byte[] existing = File.Exists(target) ? File.ReadAllBytes(target) : [];
-        if (HasLine(existing, line))
+        if (present(existing))
         {
             return false;
         }
 
+        string line = makeLine();
         using var content = new MemoryStream(existing.Length + line.Length + 2);
         content.Write(existing);
         if (existing.Length > 0 && existing[^1] != (byte)'\n')

@@ -11,11 +11,14 @@ internal static class McpSshRun
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>The flags every test passes: loopback sshd, its port, our user, a key and the fixture's known_hosts.</summary>
+    /// <summary>
+    /// The flags every test passes: loopback sshd, its port, our user, a key and the fixture's known_hosts; and no
+    /// OpenSSH config, so the machine's /etc/ssh/ssh_config (Debian's sets HashKnownHosts yes) cannot change a test.
+    /// </summary>
     public static List<string> Args(SshdFixture sshd, string key, params string[] extra) =>
     [
         "--host", "127.0.0.1", "--port", sshd.Port.ToString(CultureInfo.InvariantCulture), "--username", sshd.User,
-        "--client-key", key, "--known-hosts", sshd.KnownHosts, .. extra,
+        "--client-key", key, "--known-hosts", sshd.KnownHosts, "--no-ssh-config", .. extra,
     ];
 
     public static async Task<ClientSession> ConnectAsync(IEnumerable<string> args, McpClientOptions? options = null, IDictionary<string, string>? environment = null)

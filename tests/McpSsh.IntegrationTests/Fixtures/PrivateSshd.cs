@@ -46,7 +46,7 @@ internal sealed class PrivateSshd : IAsyncDisposable
     public List<string> ClientArgs(string knownHosts, params string[] extra) =>
     [
         "--host", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "--username", Environment.UserName,
-        "--client-key", ClientKey, "--known-hosts", knownHosts, .. extra,
+        "--client-key", ClientKey, "--known-hosts", knownHosts, "--no-ssh-config", .. extra,
     ];
 
     public static Task<PrivateSshd> StartAsync(string[] hostKeyTypes, params string[] extraConfig) =>

@@ -175,7 +175,7 @@ internal sealed class ServeRun : IAsyncDisposable
 
     /// <summary>The flags of a client that reaches this serve as the current user.</summary>
     public List<string> ClientArgs(params string[] extra) =>
-        ["--host", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "--username", Environment.UserName, .. extra];
+        ["--host", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "--username", Environment.UserName, "--no-ssh-config", .. extra];
 
     public List<string> KeyServerClientArgs(params string[] extra) =>
         ClientArgs(["--use-key-server", "--key-server-port", KeyServerPort.ToString(CultureInfo.InvariantCulture), .. extra]);

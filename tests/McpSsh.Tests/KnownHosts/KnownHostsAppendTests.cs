@@ -96,4 +96,19 @@ public class KnownHostsAppendTests : IDisposable
         KnownHostsFile.Append(path, HostLine(1));
         Assert.Equal([HostLine(1)], File.ReadAllLines(path));
     }
+
+    [Fact]
+    public async Task HashedHostKey_AddedByManyAtOnce_IsWrittenOnceAndHashed()
+    {
+        string path = _dir.File("known_hosts");
+        byte[] blob = Convert.FromBase64String("AAAAC3NzaC1lZDI1NTE5AAAAIGN0ZXN0a2V5Zm9yaGFzaGVkYXBwZW5kc3Rlc3QxMjM0");
+
+        bool[] added = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => KnownHostsFile.AppendHostKey(path, "[build.example]:2222", blob, hashHostName: true))));
+
+        Assert.Equal(1, added.Count(a => a));
+        string line = Assert.Single(File.ReadAllLines(path));
+        Assert.StartsWith("|1|", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("build.example", line, StringComparison.Ordinal);
+        Assert.Equal(HostKeyVerdict.Known, KnownHostsFile.Load(path).Check("[build.example]:2222", blob).Verdict);
+    }
 }
