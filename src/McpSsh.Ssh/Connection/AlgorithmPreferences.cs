@@ -23,9 +23,15 @@ internal static class AlgorithmPreferences
     private static readonly string[] s_hostKeys =
         ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256"];
 
-    public static void Apply(ConnectionInfo info, IReadOnlyList<string> knownKeyTypes)
+    private static readonly string[] s_certificateHostKeys =
+        ["ssh-ed25519-cert-v01@openssh.com", "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp384-cert-v01@openssh.com",
+         "ecdsa-sha2-nistp521-cert-v01@openssh.com", "rsa-sha2-512-cert-v01@openssh.com", "rsa-sha2-256-cert-v01@openssh.com"];
+
+    /// <param name="certificateAuthority">An @cert-authority line covers the host: ask for its certificate first.</param>
+    public static void Apply(ConnectionInfo info, IReadOnlyList<string> knownKeyTypes, bool certificateAuthority = false)
     {
-        IEnumerable<string> hostKeyOrder = knownKeyTypes.SelectMany(SshKeyFormat.AlgorithmsFor).Concat(s_hostKeys);
+        IEnumerable<string> hostKeyOrder = (certificateAuthority ? s_certificateHostKeys : [])
+            .Concat(knownKeyTypes.SelectMany(SshKeyFormat.AlgorithmsFor)).Concat(s_hostKeys);
         Reorder(info.HostKeyAlgorithms, hostKeyOrder);
         Reorder(info.Encryptions, s_ciphers);
         Reorder(info.KeyExchangeAlgorithms, s_keyExchanges);

@@ -27,11 +27,27 @@ internal sealed class HostKeyVerifier(SshConnectOptions options, KnownHostsFile 
             return;
         }
 
-        e.CanTrust = Decide(blob);
+        e.CanTrust = e.Certificate is { } certificate && options.HostKeyPolicy != HostKeyPolicy.Disabled
+            ? DecideCertificate(certificate, blob)
+            : Decide(blob);
         if (e.CanTrust)
         {
             _pinned = blob;
         }
+    }
+
+    /// <summary>Certificate host keys are only negotiated when an @cert-authority line covers the host (AlgorithmPreferences).</summary>
+    private bool DecideCertificate(Renci.SshNet.Security.Certificate certificate, byte[] blob)
+    {
+        // OpenSSH checks principals against the host name without the port (or the HostKeyAlias).
+        string principal = options.HostKeyAlias ?? options.Host;
+        Refusal = HostCertificateCheck.Refusal(certificate, blob, _hostName, principal, knownHosts, DateTimeOffset.UtcNow);
+        if (Refusal is null)
+        {
+            logger.LogHostKeyKnown(_hostName, "certificate " + SshKeyFormat.KeyTypeOf(blob), SshKeyFormat.Sha256Fingerprint(blob), $"CA {SshKeyFormat.Sha256Fingerprint(certificate.CertificateAuthorityKey)}");
+        }
+
+        return Refusal is null;
     }
 
     private bool Decide(byte[] blob)

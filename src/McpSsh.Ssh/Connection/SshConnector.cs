@@ -58,7 +58,8 @@ public static class SshConnector
                 ? new ConnectionInfo(options.Host, options.Port, options.Username, auth)
                 : new ConnectionInfo(options.Host, options.Port, options.Username, ProxyTypes.Socks5, "127.0.0.1", tunnel.Gate.Port, Socks5Gate.UserName, tunnel.Gate.Password, auth);
             info.Timeout = options.ConnectTimeout;
-            AlgorithmPreferences.Apply(info, options.HostKeyPolicy == HostKeyPolicy.Disabled ? [] : knownHosts.KnownKeyTypes(options.KnownHostsName));
+            AlgorithmPreferences.Apply(info, options.HostKeyPolicy == HostKeyPolicy.Disabled ? [] : knownHosts.KnownKeyTypes(options.KnownHostsName),
+                certificateAuthority: options.HostKeyPolicy != HostKeyPolicy.Disabled && knownHosts.HasCertAuthorityFor(options.KnownHostsName));
 
             var verifier = new HostKeyVerifier(options, knownHosts, logger);
             var client = new SshClient(info);

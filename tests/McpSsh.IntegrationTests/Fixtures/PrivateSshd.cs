@@ -16,6 +16,7 @@ internal sealed class PrivateSshd : IAsyncDisposable
     private readonly List<(string Text, TaskCompletionSource Seen)> _waits = [];
     private Process? _sshd;
     private string _keyOptions = "";
+    private Func<string, IEnumerable<string>> _prepare = _ => [];
 
     private PrivateSshd()
     {
@@ -56,12 +57,19 @@ internal sealed class PrivateSshd : IAsyncDisposable
     /// <paramref name="keyOptions"/> are the authorized_keys options of <see cref="ClientKey"/>: a jump host gets
     /// <c>restrict,port-forwarding</c> (forwarding only, no shell) where the default forces the test server.
     /// </summary>
-    public static async Task<PrivateSshd> StartWithKeyOptionsAsync(string[] hostKeyTypes, string keyOptions, params string[] extraConfig)
+    public static Task<PrivateSshd> StartWithKeyOptionsAsync(string[] hostKeyTypes, string keyOptions, params string[] extraConfig) =>
+        StartPreparedAsync(hostKeyTypes, keyOptions, _ => extraConfig);
+
+    /// <summary>
+    /// <paramref name="prepare"/> runs once the host keys exist and before sshd starts (to certify them, say); it is
+    /// given the directory and returns the extra sshd_config lines.
+    /// </summary>
+    public static async Task<PrivateSshd> StartPreparedAsync(string[] hostKeyTypes, string keyOptions, Func<string, IEnumerable<string>> prepare)
     {
-        var sshd = new PrivateSshd { _keyOptions = keyOptions };
+        var sshd = new PrivateSshd { _keyOptions = keyOptions, _prepare = prepare };
         try
         {
-            await sshd.InitializeAsync(hostKeyTypes, extraConfig);
+            await sshd.InitializeAsync(hostKeyTypes);
             return sshd;
         }
         catch
@@ -100,7 +108,7 @@ internal sealed class PrivateSshd : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private async Task InitializeAsync(string[] hostKeyTypes, string[] extraConfig)
+    private async Task InitializeAsync(string[] hostKeyTypes)
     {
         foreach (string type in hostKeyTypes)
         {
@@ -113,6 +121,8 @@ internal sealed class PrivateSshd : IAsyncDisposable
         {
             Directory.CreateDirectory("/run/sshd");
         }
+
+        string[] extraConfig = [.. _prepare(Dir)];
 
         // A port that was free a moment ago may be taken by the time sshd binds it: try a few.
         for (int attempt = 1; ; attempt++)
