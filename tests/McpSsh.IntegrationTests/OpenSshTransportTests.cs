@@ -35,6 +35,19 @@ public class OpenSshTransportTests(SshdFixture sshd)
     }
 
     [Fact]
+    public async Task HostAlias_IsResolvedBySshItself()
+    {
+        using var home = new TestHome();
+        home.WriteConfig(TestHome.HostBlock("build", sshd, $"  IdentityFile {sshd.TestServerKey}"));
+
+        // ssh reads ~/.ssh/config from the passwd entry, not $HOME: the test home's file is named as ssh -F.
+        await using ClientSession session = await McpSshRun.ConnectAsync(["--host", "build", "--ssh-config", home.ConfigFile, "--ssh-command", "ssh"], environment: home.Environment());
+
+        Assert.Equal("echo: x", Text(await session.Client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "x" })));
+        Assert.Contains($"Connected to build through ssh", session.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ExecMode_RemoteCommandRunsThroughSsh()
     {
         await using ClientSession session = await McpSshRun.ConnectAsync(Args(sshd, sshd.ExecKey, "--remote-command", sshd.TestServerCommand));
