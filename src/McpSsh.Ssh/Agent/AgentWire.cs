@@ -36,26 +36,3 @@ internal sealed class AgentReader(byte[] message, string path)
 
     private SshAgentException Truncated() => new($"the ssh-agent at {path} sent a truncated message");
 }
-
-/// <summary>Builds an agent request.</summary>
-internal sealed class AgentWriter
-{
-    private readonly MemoryStream _buffer = new();
-
-    public void Byte(byte value) => _buffer.WriteByte(value);
-
-    public void UInt32(uint value)
-    {
-        Span<byte> bytes = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
-        _buffer.Write(bytes);
-    }
-
-    public void Bytes(ReadOnlySpan<byte> value)
-    {
-        UInt32((uint)value.Length);
-        _buffer.Write(value);
-    }
-
-    public byte[] ToArray() => _buffer.ToArray();
-}

@@ -43,10 +43,10 @@ public sealed class SshAgentClient(string path, TimeSpan timeout)
     /// <summary>Returns the signature blob (<c>string algorithm, string signature</c>), as SSH puts it on the wire.</summary>
     public byte[] Sign(byte[] keyBlob, byte[] data, AgentSignFlags flags)
     {
-        var request = new AgentWriter();
+        var request = new Keys.SshWireWriter();
         request.Byte(SignRequest);
-        request.Bytes(keyBlob);
-        request.Bytes(data);
+        request.String(keyBlob);
+        request.String(data);
         request.UInt32((uint)flags);
         AgentReader reply = Exchange(request.ToArray(), "sign");
         byte type = reply.Byte();

@@ -53,15 +53,11 @@ public static class CertificateBlob
             fields.Add(field);
         }
 
-        string plainType = plain.StartsWith("sk-", StringComparison.Ordinal) ? plain + "@openssh.com" : plain;
-        using var blob = new MemoryStream();
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(length, (uint)plainType.Length);
-        blob.Write(length);
-        blob.Write(Encoding.ASCII.GetBytes(plainType));
+        var blob = new SshWireWriter();
+        blob.String(plain.StartsWith("sk-", StringComparison.Ordinal) ? plain + "@openssh.com" : plain);
         foreach (ReadOnlyMemory<byte> field in fields)
         {
-            blob.Write(field.Span);
+            blob.Raw(field.Span);
         }
 
         keyBlob = blob.ToArray();

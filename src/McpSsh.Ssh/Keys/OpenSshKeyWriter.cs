@@ -41,7 +41,7 @@ public static class OpenSshKeyWriter
 
     private static byte[] PublicBlob(byte[] publicKey)
     {
-        var blob = new SshWriter();
+        var blob = new SshWireWriter();
         blob.String(KeyType);
         blob.String(publicKey);
         return blob.ToArray();
@@ -50,7 +50,7 @@ public static class OpenSshKeyWriter
     private static string PrivateKeyPem(byte[] publicKey, byte[] privateSeed, string comment)
     {
         // The private section: two equal check ints, the key, the comment, then padding 1,2,3... to a multiple of 8.
-        var section = new SshWriter();
+        var section = new SshWireWriter();
         uint check = BinaryPrimitives.ReadUInt32BigEndian(RandomNumberGenerator.GetBytes(4));
         section.UInt32(check);
         section.UInt32(check);
@@ -65,7 +65,7 @@ public static class OpenSshKeyWriter
             section.Byte(pad);
         }
 
-        var file = new SshWriter();
+        var file = new SshWireWriter();
         file.Raw("openssh-key-v1\0"u8);
         file.String("none");
         file.String("none");
@@ -84,34 +84,5 @@ public static class OpenSshKeyWriter
         }
 
         return pem.Append("-----END OPENSSH PRIVATE KEY-----\n").ToString();
-    }
-
-    /// <summary>The SSH wire encoding (RFC 4251): big-endian uint32 and length-prefixed strings.</summary>
-    private sealed class SshWriter
-    {
-        private readonly MemoryStream _stream = new();
-
-        public long Length => _stream.Length;
-
-        public void Byte(byte value) => _stream.WriteByte(value);
-
-        public void Raw(ReadOnlySpan<byte> bytes) => _stream.Write(bytes);
-
-        public void UInt32(uint value)
-        {
-            Span<byte> buffer = stackalloc byte[4];
-            BinaryPrimitives.WriteUInt32BigEndian(buffer, value);
-            _stream.Write(buffer);
-        }
-
-        public void String(ReadOnlySpan<byte> value)
-        {
-            UInt32((uint)value.Length);
-            _stream.Write(value);
-        }
-
-        public void String(string value) => String(Encoding.UTF8.GetBytes(value));
-
-        public byte[] ToArray() => _stream.ToArray();
     }
 }
