@@ -44,39 +44,72 @@ public sealed partial class GatewaySession
 
     private bool OnBackendFrame(Backend backend, FrameReadStatus status, ReadOnlySequence<byte> frame)
     {
-        FrameInspection inspection = status == FrameReadStatus.Frame
-            ? FrameInspector.Inspect(frame)
-            : FrameInspection.Invalid(JsonRpcErrorCode.InvalidRequest, "line longer than --max-frame-bytes", null);
-        if (!inspection.IsValid)
+        if (status == FrameReadStatus.Oversized)
         {
-            _logger.LogBadBackendFrame(backend.Name, inspection.Error!);
+            string limit = $"line longer than the gateway's limit of {_options.MaxFrameBytes} bytes (--max-frame-bytes)";
+            _logger.LogBadBackendFrame(backend.Name, limit);
+            FailDroppedAnswer(backend, FrameInspector.TryRecoverId(frame), $"backend {backend.Name} sent an answer larger than the gateway's limit of {_options.MaxFrameBytes} bytes (mcp-ssh gateway --max-frame-bytes)");
             return true;
         }
 
-        switch (inspection.Info.Kind)
+        FrameInspection inspection = FrameInspector.Inspect(frame, captureMethod: true);
+        if (!inspection.IsValid)
         {
-            case FrameKind.Response:
-                OnBackendResponse(frame, inspection.Info.Id);
-                break;
-            case FrameKind.Request:
-                OnBackendRequest(backend, ParseObject(frame)!);
-                break;
-            case FrameKind.Notification:
-                OnBackendNotification(backend, frame);
-                break;
+            _logger.LogBadBackendFrame(backend.Name, inspection.Error!);
+            FailDroppedAnswer(backend, inspection.Info.Id, $"backend {backend.Name} sent a malformed answer ({inspection.Error})");
+            return true;
+        }
+
+        FrameInfo info = inspection.Info;
+        try
+        {
+            switch (info.Kind)
+            {
+                case FrameKind.Response:
+                    OnBackendResponse(backend, frame, info.Id);
+                    break;
+                case FrameKind.Request:
+                    OnBackendRequest(backend, frame, info.Id!);
+                    break;
+                case FrameKind.Notification:
+                    OnBackendNotification(backend, info, frame);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ParserFaults.IsParserFault(ex))
+        {
+            // One line the gateway cannot read costs that line; the backend's stdout is still read.
+            _logger.LogBadBackendFrame(backend.Name, ex.Message);
         }
 
         return true;
     }
 
-    private void OnBackendResponse(ReadOnlySequence<byte> frame, string? rawId)
+    /// <summary>
+    /// A dropped backend line whose id (recovered from its head) is a request this backend still owes gets an
+    /// error in its place, so the host (or the gateway's own fan-out) does not wait forever (issue 11, defect 4).
+    /// </summary>
+    private void FailDroppedAnswer(Backend backend, string? rawId, string message)
     {
-        if (!long.TryParse(rawId, NumberStyles.None, CultureInfo.InvariantCulture, out long gatewayId))
+        if (!long.TryParse(rawId, NumberStyles.None, CultureInfo.InvariantCulture, out long gatewayId)
+            || !_requests.TryComplete(gatewayId, backend, out PendingRequest pending))
         {
             return;
         }
 
-        if (!_requests.TryComplete(gatewayId, out PendingRequest pending))
+        if (pending.Completion is not null)
+        {
+            pending.Completion.TrySetResult(BackendAnswer.Error(message));
+            return;
+        }
+
+        ReplyError(pending.ClientId, JsonRpcErrorCode.InternalError, message);
+    }
+
+    private void OnBackendResponse(Backend backend, ReadOnlySequence<byte> frame, string? rawId)
+    {
+        if (!long.TryParse(rawId, NumberStyles.None, CultureInfo.InvariantCulture, out long gatewayId)
+            || !_requests.TryComplete(gatewayId, backend, out PendingRequest pending))
         {
             return;
         }
@@ -97,17 +130,18 @@ public sealed partial class GatewaySession
     }
 
     /// <summary>sampling/createMessage, elicitation/create, roots/list or any other request to the host.</summary>
-    private void OnBackendRequest(Backend backend, JsonObject request)
+    private void OnBackendRequest(Backend backend, ReadOnlySequence<byte> frame, string rawId)
     {
-        request["id"] = _requests.AddServerRequest(backend, request["id"]);
-        WriteToClient(request);
+        long gatewayId = _requests.AddServerRequest(backend, rawId);
+        if (FrameRewriter.ReplaceId(frame, gatewayId.ToString(CultureInfo.InvariantCulture)) is { } request)
+        {
+            WriteToClient(request);
+        }
     }
 
-    private void OnBackendNotification(Backend backend, ReadOnlySequence<byte> frame)
+    private void OnBackendNotification(Backend backend, FrameInfo info, ReadOnlySequence<byte> frame)
     {
-        JsonObject notification = ParseObject(frame)!;
-        if (notification["method"]?.GetValue<string>() == "notifications/cancelled"
-            && notification["params"] is JsonObject parameters && parameters["requestId"] is JsonNode original)
+        if (info.CancelledRequestId is { } original)
         {
             // The backend withdraws a request it made to the host: name it by the id the host knows.
             if (!_requests.TryWithdrawServerRequest(backend, original, out long gatewayId))
@@ -115,7 +149,8 @@ public sealed partial class GatewaySession
                 return;
             }
 
-            parameters["requestId"] = gatewayId;
+            JsonObject notification = ParseObject(frame)!;
+            notification["params"]!["requestId"] = gatewayId;
             WriteToClient(notification);
             return;
         }
@@ -188,8 +223,23 @@ public sealed partial class GatewaySession
             return;
         }
 
-        request["id"] = _requests.AddForwarded(backend, clientId);
-        SendToBackend(backend, request);
+        long id = _requests.AddForwarded(backend, clientId);
+        request["id"] = id;
+        SendToBackend(backend, WriteOrForget(request, id));
+    }
+
+    /// <summary>The message as one frame; if it cannot be written (a lone surrogate in the host's params), the request is forgotten before the error propagates.</summary>
+    private ReadOnlySequence<byte> WriteOrForget(JsonObject request, long id)
+    {
+        try
+        {
+            return JsonFrameWriter.Write(request);
+        }
+        catch (Exception ex) when (ParserFaults.IsParserFault(ex))
+        {
+            _requests.TryComplete(id, out _);
+            throw;
+        }
     }
 
     /// <summary>Sends the gateway's own request and waits (bounded) for the backend's response object.</summary>
@@ -203,7 +253,7 @@ public sealed partial class GatewaySession
             request["params"] = parameters.DeepClone();
         }
 
-        SendToBackend(backend, request);
+        SendToBackend(backend, WriteOrForget(request, id));
         try
         {
             return await completion.Task.WaitAsync(_options.InitTimeout);

@@ -71,4 +71,22 @@ public class RelayHardeningTests
         channel.RemoteEnds();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task Relay_NoValidMessageWithinTheFirstFrameBound_EndsAsIfTheHostClosed()
+    {
+        var channel = new InMemoryChannel(canHalfClose: true);
+        var relay = new RelaySession(_stdin.Reader, _stdout, channel,
+            new RelayOptions { Endpoint = "backend x", DrainTimeout = TimeSpan.FromSeconds(5), FirstFrameTimeout = TimeSpan.FromMilliseconds(200) },
+            NullLogger.Instance);
+        Task<RelayResult> run = relay.RunAsync(CancellationToken.None);
+
+        await HostWritesAsync("SSH-2.0-probe\n{\"jsonrpc\":"); // one bad line (answered), then a partial one
+        Assert.Contains("-32700", await _stdout.NextAsync(), StringComparison.Ordinal);
+
+        // The bound passes: the relay sends EOF, as when stdin closes; the backend then ends.
+        await channel.InputCompleted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        channel.RemoteEnds();
+        Assert.Equal(RelayOutcome.HostClosed, (await run.WaitAsync(TimeSpan.FromSeconds(10))).Outcome);
+    }
 }
