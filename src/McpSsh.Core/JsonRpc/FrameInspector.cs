@@ -187,11 +187,8 @@ public static partial class FrameInspector
             case JsonTokenType.Null:
                 return new IdToken(IdShape.Null, null);
             default:
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-                {
-                    reader.Skip();
-                }
-
+                // TrySkip: TryRecoverId reads a partial frame, where Skip throws; a truncated id is just not an id.
+                _ = reader.TrySkip();
                 return new IdToken(IdShape.WrongType, null);
         }
     }
