@@ -21,6 +21,11 @@ internal static class GatewayCommand
     public static readonly Option<string?> SessionLog = new("--session-log")
     { Description = "Write log lines to this Unix socket instead of stderr (serve's sessions: their stderr goes to the SSH client)", HelpName = "SOCKET", Hidden = true };
 
+    public static readonly Option<double> FirstFrameTimeout = CreateFirstFrameTimeout();
+
+    // CancelAfter takes at most int.MaxValue milliseconds.
+    private const int MaxTimeoutSeconds = int.MaxValue / 1000;
+
     public const string Description =
         """
         Merge several stdio MCP servers into one MCP server on stdin/stdout. One backend is relayed byte for byte;
@@ -35,9 +40,28 @@ internal static class GatewayCommand
 
     public static Command Create(Func<ParseResult, CancellationToken, Task<int>> run)
     {
-        var command = new Command("gateway", Description) { ServersConfig, PrefixNames, InitTimeout, ClientOptions.LogLevel, ClientOptions.LogFile, ClientOptions.MaxFrameBytes, SessionLog };
+        var command = new Command("gateway", Description) { ServersConfig, PrefixNames, InitTimeout, FirstFrameTimeout, ClientOptions.LogLevel, ClientOptions.LogFile, ClientOptions.MaxFrameBytes, SessionLog };
         command.SetAction(run);
         return command;
+    }
+
+    private static Option<double> CreateFirstFrameTimeout()
+    {
+        var option = new Option<double>("--first-frame-timeout")
+        {
+            Description = "Seconds the host may take to send its first valid JSON-RPC message before the session ends (a port probe must not pin the gateway and its servers); 0: no bound",
+            DefaultValueFactory = _ => 60,
+            HelpName = "SECONDS",
+        };
+        option.Validators.Add(static result =>
+        {
+            double seconds = result.GetValueOrDefault<double>();
+            if (!(seconds >= 0 && seconds <= MaxTimeoutSeconds))
+            {
+                result.AddError($"--first-frame-timeout {seconds}: give seconds from 0 (no bound) to {MaxTimeoutSeconds}");
+            }
+        });
+        return option;
     }
 
     /// <summary>Runs the gateway until the host closes stdin; exit 0 after every backend has stopped.</summary>
@@ -47,12 +71,14 @@ internal static class GatewayCommand
         PipeReader input = PipeReader.Create(stdin, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         var output = new StreamFrameSink(stdout);
         long maxFrame = parse.GetValue(ClientOptions.MaxFrameBytes);
+        double firstFrameSeconds = parse.GetValue(FirstFrameTimeout);
+        TimeSpan? firstFrame = firstFrameSeconds > 0 ? TimeSpan.FromSeconds(firstFrameSeconds) : null;
 
         if (servers.Count == 1)
         {
             // One backend: the same byte-for-byte relay as the client, no rewriting at all.
             await using BackendProcess backend = BackendProcess.Start(servers[0], logger);
-            var relay = new RelaySession(input, output, backend, new RelayOptions { MaxFrameBytes = maxFrame, Endpoint = $"backend {servers[0].Name}" }, loggers.CreateLogger("relay"));
+            var relay = new RelaySession(input, output, backend, new RelayOptions { MaxFrameBytes = maxFrame, Endpoint = $"backend {servers[0].Name}", FirstFrameTimeout = firstFrame }, loggers.CreateLogger("relay"));
             RelayResult result = await relay.RunAsync(stop);
             return result.Outcome == RelayOutcome.RemoteClosed ? ExitCodes.RemoteClosed : ExitCodes.Ok;
         }
@@ -62,6 +88,7 @@ internal static class GatewayCommand
             NamePolicy = parse.GetValue(PrefixNames) ? NamePolicy.Prefix : NamePolicy.Suffix,
             InitTimeout = TimeSpan.FromSeconds(parse.GetValue(InitTimeout)),
             MaxFrameBytes = maxFrame,
+            FirstFrameTimeout = firstFrame,
             Version = typeof(GatewayCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
         };
         await new GatewaySession(servers, input, output, options, logger).RunAsync(stop);

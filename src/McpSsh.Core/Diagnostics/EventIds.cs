@@ -14,4 +14,5 @@ internal static class EventIds
     public const int FailedInFlight = 112;
     public const int ShutdownDrain = 113;
     public const int RemoteStderr = 114;
+    public const int FirstFrameTimeout = 115;
 }

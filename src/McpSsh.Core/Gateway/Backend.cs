@@ -51,7 +51,20 @@ internal sealed class BackendAnswer(byte[] frame)
 {
     public byte[] Frame { get; } = frame;
 
-    public JsonObject ToObject() => JsonNode.Parse(Frame) as JsonObject ?? [];
+    /// <summary>The answer as a tree; one the tree cannot hold (a duplicate key) reads as an error answer.</summary>
+    public JsonObject ToObject()
+    {
+        try
+        {
+            var answer = JsonNode.Parse(Frame) as JsonObject ?? [];
+            _ = answer.Count; // materialises the members now, so a duplicate key fails here
+            return answer;
+        }
+        catch (Exception ex) when (ParserFaults.IsParserFault(ex))
+        {
+            return new JsonObject { ["error"] = new JsonObject { ["code"] = (int)JsonRpcErrorCode.InternalError, ["message"] = $"unreadable answer: {ex.Message}" } };
+        }
+    }
 
     /// <summary>What the gateway reports in place of an answer that never came (exit, timeout).</summary>
     public static BackendAnswer Error(string message) => new(Encoding.UTF8.GetBytes(new JsonObject
@@ -61,4 +74,5 @@ internal sealed class BackendAnswer(byte[] frame)
 }
 
 /// <summary>A request a backend sent to the host (sampling, elicitation, roots...), under a gateway-unique id.</summary>
-internal sealed record ServerRequest(Backend Backend, JsonNode? OriginalId);
+/// <param name="OriginalId">The backend's own id, as canonical raw JSON text.</param>
+internal sealed record ServerRequest(Backend Backend, string OriginalId);

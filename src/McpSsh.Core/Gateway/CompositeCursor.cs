@@ -46,8 +46,9 @@ public static class CompositeCursor
 
             return true;
         }
-        catch (Exception ex) when (ex is FormatException or JsonException)
+        catch (Exception ex) when (JsonRpc.ParserFaults.IsParserFault(ex))
         {
+            // Not base64, not JSON, a duplicate key, a lone surrogate: not a cursor this gateway issued.
             return false;
         }
     }

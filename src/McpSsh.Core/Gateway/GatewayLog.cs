@@ -33,4 +33,10 @@ internal static partial class GatewayLog
 
     [LoggerMessage(409, LogLevel.Warning, "{Warning}")]
     public static partial void LogConfigWarning(this ILogger logger, string warning);
+
+    [LoggerMessage(410, LogLevel.Warning, "Rejected a line from the host ({Bytes} bytes): {Error}; answered with JSON-RPC error {Code} (id {Id})")]
+    public static partial void LogBadClientFrame(this ILogger logger, long bytes, string error, int code, string id);
+
+    [LoggerMessage(411, LogLevel.Warning, "No valid JSON-RPC message from the host within {Seconds} s (--first-frame-timeout); ending the session")]
+    public static partial void LogFirstFrameTimeout(this ILogger logger, double seconds);
 }

@@ -10,4 +10,10 @@ public sealed record GatewayOptions
     public long MaxFrameBytes { get; init; } = 64L * 1024 * 1024;
 
     public string Version { get; init; } = "0.0.0";
+
+    /// <summary>
+    /// How long the host may take to send its first valid JSON-RPC message before the session ends (a port
+    /// probe or an sftp client sitting idle must not pin the gateway and its backends); null: no bound.
+    /// </summary>
+    public TimeSpan? FirstFrameTimeout { get; init; }
 }

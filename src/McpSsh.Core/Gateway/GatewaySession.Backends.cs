@@ -11,8 +11,6 @@ namespace McpSsh.Gateway;
 
 public sealed partial class GatewaySession
 {
-    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
-
     private void StartBackend(Backend backend)
     {
         try
@@ -44,39 +42,72 @@ public sealed partial class GatewaySession
 
     private bool OnBackendFrame(Backend backend, FrameReadStatus status, ReadOnlySequence<byte> frame)
     {
-        FrameInspection inspection = status == FrameReadStatus.Frame
-            ? FrameInspector.Inspect(frame)
-            : FrameInspection.Invalid(JsonRpcErrorCode.InvalidRequest, "line longer than --max-frame-bytes", null);
-        if (!inspection.IsValid)
+        if (status == FrameReadStatus.Oversized)
         {
-            _logger.LogBadBackendFrame(backend.Name, inspection.Error!);
+            string limit = $"line longer than the gateway's limit of {_options.MaxFrameBytes} bytes (--max-frame-bytes)";
+            _logger.LogBadBackendFrame(backend.Name, limit);
+            FailDroppedAnswer(backend, FrameInspector.TryRecoverId(frame), $"backend {backend.Name} sent an answer larger than the gateway's limit of {_options.MaxFrameBytes} bytes (mcp-ssh gateway --max-frame-bytes)");
             return true;
         }
 
-        switch (inspection.Info.Kind)
+        FrameInspection inspection = FrameInspector.Inspect(frame, captureMethod: true);
+        if (!inspection.IsValid)
         {
-            case FrameKind.Response:
-                OnBackendResponse(frame, inspection.Info.Id);
-                break;
-            case FrameKind.Request:
-                OnBackendRequest(backend, ParseObject(frame)!);
-                break;
-            case FrameKind.Notification:
-                OnBackendNotification(backend, frame);
-                break;
+            _logger.LogBadBackendFrame(backend.Name, inspection.Error!);
+            FailDroppedAnswer(backend, inspection.Info.Id, $"backend {backend.Name} sent a malformed answer ({inspection.Error})");
+            return true;
+        }
+
+        FrameInfo info = inspection.Info;
+        try
+        {
+            switch (info.Kind)
+            {
+                case FrameKind.Response:
+                    OnBackendResponse(backend, frame, info.Id);
+                    break;
+                case FrameKind.Request:
+                    OnBackendRequest(backend, frame, info.Id!);
+                    break;
+                case FrameKind.Notification:
+                    OnBackendNotification(backend, info, frame);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ParserFaults.IsParserFault(ex))
+        {
+            // One line the gateway cannot read costs that line; the backend's stdout is still read.
+            _logger.LogBadBackendFrame(backend.Name, ex.Message);
         }
 
         return true;
     }
 
-    private void OnBackendResponse(ReadOnlySequence<byte> frame, string? rawId)
+    /// <summary>
+    /// A dropped backend line whose id (recovered from its head) is a request this backend still owes gets an
+    /// error in its place, so the host (or the gateway's own fan-out) does not wait forever (issue 11, defect 4).
+    /// </summary>
+    private void FailDroppedAnswer(Backend backend, string? rawId, string message)
     {
-        if (!long.TryParse(rawId, NumberStyles.None, CultureInfo.InvariantCulture, out long gatewayId))
+        if (!long.TryParse(rawId, NumberStyles.None, CultureInfo.InvariantCulture, out long gatewayId)
+            || !_requests.TryComplete(gatewayId, backend, out PendingRequest pending))
         {
             return;
         }
 
-        if (!_requests.TryComplete(gatewayId, out PendingRequest pending))
+        if (pending.Completion is not null)
+        {
+            pending.Completion.TrySetResult(BackendAnswer.Error(message));
+            return;
+        }
+
+        ReplyError(pending.ClientId, JsonRpcErrorCode.InternalError, message);
+    }
+
+    private void OnBackendResponse(Backend backend, ReadOnlySequence<byte> frame, string? rawId)
+    {
+        if (!long.TryParse(rawId, NumberStyles.None, CultureInfo.InvariantCulture, out long gatewayId)
+            || !_requests.TryComplete(gatewayId, backend, out PendingRequest pending))
         {
             return;
         }
@@ -97,17 +128,18 @@ public sealed partial class GatewaySession
     }
 
     /// <summary>sampling/createMessage, elicitation/create, roots/list or any other request to the host.</summary>
-    private void OnBackendRequest(Backend backend, JsonObject request)
+    private void OnBackendRequest(Backend backend, ReadOnlySequence<byte> frame, string rawId)
     {
-        request["id"] = _requests.AddServerRequest(backend, request["id"]);
-        WriteToClient(request);
+        long gatewayId = _requests.AddServerRequest(backend, rawId);
+        if (FrameRewriter.ReplaceId(frame, gatewayId.ToString(CultureInfo.InvariantCulture)) is { } request)
+        {
+            WriteToClient(request);
+        }
     }
 
-    private void OnBackendNotification(Backend backend, ReadOnlySequence<byte> frame)
+    private void OnBackendNotification(Backend backend, FrameInfo info, ReadOnlySequence<byte> frame)
     {
-        JsonObject notification = ParseObject(frame)!;
-        if (notification["method"]?.GetValue<string>() == "notifications/cancelled"
-            && notification["params"] is JsonObject parameters && parameters["requestId"] is JsonNode original)
+        if (info.CancelledRequestId is { } original)
         {
             // The backend withdraws a request it made to the host: name it by the id the host knows.
             if (!_requests.TryWithdrawServerRequest(backend, original, out long gatewayId))
@@ -115,68 +147,14 @@ public sealed partial class GatewaySession
                 return;
             }
 
-            parameters["requestId"] = gatewayId;
+            JsonObject notification = ParseObject(frame)!;
+            notification["params"]!["requestId"] = gatewayId;
             WriteToClient(notification);
             return;
         }
 
         // progress (the host's own token), message, */list_changed, resources/updated: untouched bytes.
         WriteToClient(frame);
-    }
-
-    private void OnBackendExited(Backend backend, BackendProcess process, int status)
-    {
-        lock (_lock)
-        {
-            if (backend.Process != process || _stopping)
-            {
-                return;
-            }
-
-            bool wasReady = backend.State == BackendState.Ready;
-            backend.State = wasReady ? BackendState.Exited : BackendState.Failed;
-            backend.FailureReason ??= $"exited with status {status} before it was ready";
-            backend.NextRestartAt = DateTimeOffset.UtcNow + Backoff(backend.Restarts);
-        }
-
-        List<PendingRequest> orphaned = _requests.RemoveBackend(backend);
-
-        _logger.LogBackendExited(backend.Name, status, orphaned.Count(p => p.ClientId is not null));
-        string message = $"backend {backend.Name} exited with status {status} before answering; it is restarted on the next request that needs it";
-        foreach (PendingRequest pending in orphaned)
-        {
-            if (pending.ClientId is not null)
-            {
-                ReplyError(pending.ClientId, JsonRpcErrorCode.ConnectionClosed, message);
-            }
-
-            pending.Completion?.TrySetResult(BackendAnswer.Error(message));
-        }
-
-        NotifyListsChanged();
-    }
-
-    /// <summary>Tells the host to re-list what the merged view lost or regained.</summary>
-    private void NotifyListsChanged()
-    {
-        JsonObject? capabilities;
-        lock (_lock)
-        {
-            if (!_clientInitialized || _stopping)
-            {
-                return;
-            }
-
-            capabilities = _mergedCapabilities;
-        }
-
-        foreach ((string capability, string method) in new[] { ("tools", "notifications/tools/list_changed"), ("prompts", "notifications/prompts/list_changed"), ("resources", "notifications/resources/list_changed") })
-        {
-            if (capabilities?[capability] is not null)
-            {
-                WriteToClient(new JsonObject { ["jsonrpc"] = "2.0", ["method"] = method });
-            }
-        }
     }
 
     /// <summary>Sends a host request to a backend under a gateway id, restarting the backend first if it exited.</summary>
@@ -188,8 +166,23 @@ public sealed partial class GatewaySession
             return;
         }
 
-        request["id"] = _requests.AddForwarded(backend, clientId);
-        SendToBackend(backend, request);
+        long id = _requests.AddForwarded(backend, clientId);
+        request["id"] = id;
+        SendToBackend(backend, WriteOrForget(request, id));
+    }
+
+    /// <summary>The message as one frame; if it cannot be written (a lone surrogate in the host's params), the request is forgotten before the error propagates.</summary>
+    private ReadOnlySequence<byte> WriteOrForget(JsonObject request, long id)
+    {
+        try
+        {
+            return JsonFrameWriter.Write(request);
+        }
+        catch (Exception ex) when (ParserFaults.IsParserFault(ex))
+        {
+            _requests.TryComplete(id, out _);
+            throw;
+        }
     }
 
     /// <summary>Sends the gateway's own request and waits (bounded) for the backend's response object.</summary>
@@ -203,7 +196,7 @@ public sealed partial class GatewaySession
             request["params"] = parameters.DeepClone();
         }
 
-        SendToBackend(backend, request);
+        SendToBackend(backend, WriteOrForget(request, id));
         try
         {
             return await completion.Task.WaitAsync(_options.InitTimeout);
@@ -214,62 +207,6 @@ public sealed partial class GatewaySession
             return BackendAnswer.Error($"backend {backend.Name} did not answer {method} within {_options.InitTimeout.TotalSeconds:0.#} s (--init-timeout)");
         }
     }
-
-    private async Task<bool> EnsureReadyAsync(Backend backend)
-    {
-        if (backend.State == BackendState.Ready)
-        {
-            return true;
-        }
-
-        if (backend.State != BackendState.Exited || _clientInitializeParams is null)
-        {
-            return false;
-        }
-
-        await backend.RestartGate.WaitAsync();
-        try
-        {
-            if (backend.State == BackendState.Ready)
-            {
-                return true;
-            }
-
-            if (backend.State != BackendState.Exited || DateTimeOffset.UtcNow < backend.NextRestartAt)
-            {
-                return false;
-            }
-
-            backend.Restarts++;
-            _logger.LogBackendRestarting(backend.Name, backend.Restarts);
-            backend.State = BackendState.Starting;
-            backend.FailureReason = null;
-            StartBackend(backend);
-            if (backend.State == BackendState.Failed || !await InitializeBackendAsync(backend))
-            {
-                backend.State = BackendState.Exited;
-                backend.NextRestartAt = DateTimeOffset.UtcNow + Backoff(backend.Restarts);
-                return false;
-            }
-
-            NotifyListsChanged();
-            return true;
-        }
-        finally
-        {
-            backend.RestartGate.Release();
-        }
-    }
-
-    private string NotReadyMessage(Backend backend) => backend.State switch
-    {
-        BackendState.Exited => $"backend {backend.Name} is down ({backend.FailureReason ?? "exited"}); next restart attempt in {Math.Max(0, (backend.NextRestartAt - DateTimeOffset.UtcNow).TotalSeconds):0.#} s",
-        _ => $"backend {backend.Name} is not available: {backend.FailureReason ?? "not initialized yet"}",
-    };
-
-    /// <summary>No wait for the first restart, then 0.5 s doubling to 30 s for a backend that keeps dying.</summary>
-    private static TimeSpan Backoff(int restarts) =>
-        restarts == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Min(s_maxBackoff.TotalMilliseconds, 500 * Math.Pow(2, restarts - 1)));
 
     private void SendToBackend(Backend backend, JsonNode message) => SendToBackend(backend, JsonFrameWriter.Write(message));
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using McpSsh.Framing;
 using McpSsh.JsonRpc;
@@ -16,27 +17,41 @@ public sealed partial class GatewaySession
             return true;
         }
 
-        FrameInspection inspection = FrameInspector.Inspect(frame);
+        FrameInspection inspection = FrameInspector.Inspect(frame, captureMethod: true);
         if (!inspection.IsValid)
         {
+            _logger.LogBadClientFrame(frame.Length, inspection.Error!, (int)inspection.ErrorCode, inspection.Info.Id ?? "null");
             ReplyError(inspection.Info.Id, inspection.ErrorCode, $"{inspection.Error}; the message was not sent");
             return true;
         }
 
-        JsonObject message = ParseObject(frame)!;
+        SawFirstFrame();
         FrameInfo info = inspection.Info;
-        switch (info.Kind)
+        try
         {
-            case FrameKind.Request:
-                _clientInFlight.Add(info.Id!);
-                OnClientRequest(info.Id!, message["method"]!.GetValue<string>(), message);
-                break;
-            case FrameKind.Notification:
-                OnClientNotification(message["method"]!.GetValue<string>(), message, frame);
-                break;
-            case FrameKind.Response:
-                OnClientResponse(message);
-                break;
+            switch (info.Kind)
+            {
+                case FrameKind.Request:
+                    _clientInFlight.Add(info.Id!);
+                    OnClientRequest(info.Id!, info.Method!, ParseObject(frame)!);
+                    break;
+                case FrameKind.Notification:
+                    OnClientNotification(info, frame);
+                    break;
+                case FrameKind.Response:
+                    OnClientResponse(info, frame);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ParserFaults.IsParserFault(ex))
+        {
+            // Valid JSON-RPC the gateway still cannot read (a duplicate key deep inside, a lone surrogate in a
+            // name it must rewrite): this message fails, the session goes on.
+            _logger.LogBadClientFrame(frame.Length, ex.Message, (int)JsonRpcErrorCode.InvalidRequest, info.Id ?? "null");
+            if (info.Kind == FrameKind.Request)
+            {
+                ReplyError(info.Id, JsonRpcErrorCode.InvalidRequest, $"the gateway cannot read this message ({ex.Message}); it was not sent");
+            }
         }
 
         return true;
@@ -116,9 +131,9 @@ public sealed partial class GatewaySession
 
         if (method == "completion/complete" && parameters["ref"] is JsonObject reference)
         {
-            return reference["type"]?.GetValue<string>() == "ref/prompt"
+            return JsonText.String(reference["type"]) == "ref/prompt"
                 ? TryRename(_prompts, reference, out owner)
-                : reference["uri"] is JsonValue uri && TryFindResourceOwner(uri.GetValue<string>(), out owner);
+                : JsonText.String(reference["uri"]) is { } uri && TryFindResourceOwner(uri, out owner);
         }
 
         if (parameters["name"] is JsonValue && (method.StartsWith("prompts/", StringComparison.Ordinal) ? TryRename(_prompts, parameters, out owner) : TryRename(_tools, parameters, out owner)))
@@ -126,15 +141,14 @@ public sealed partial class GatewaySession
             return true;
         }
 
-        return parameters["uri"] is JsonValue resource && TryFindResourceOwner(resource.GetValue<string>(), out owner);
+        return JsonText.String(parameters["uri"]) is { } resource && TryFindResourceOwner(resource, out owner);
     }
 
     /// <summary>Maps a merged name back to its backend and writes the backend's own name into the message.</summary>
     private bool TryRename(NameMap names, JsonObject holder, out Backend? owner)
     {
         owner = null;
-        if (holder["name"] is not JsonValue nameValue || !nameValue.TryGetValue(out string? merged)
-            || !names.TryResolve(merged, out string backendName, out string original))
+        if (JsonText.String(holder["name"]) is not { } merged || !names.TryResolve(merged, out string backendName, out string original))
         {
             return false;
         }
@@ -164,8 +178,9 @@ public sealed partial class GatewaySession
         : parameters?["ref"] is JsonNode reference ? $"ref {reference.ToJsonString()}"
         : "the target";
 
-    private void OnClientNotification(string method, JsonObject notification, ReadOnlySequence<byte> frame)
+    private void OnClientNotification(FrameInfo info, ReadOnlySequence<byte> frame)
     {
+        string method = info.Method!;
         List<Backend> ready;
         lock (_lock)
         {
@@ -173,7 +188,7 @@ public sealed partial class GatewaySession
             ready = _backends.Where(b => b.State == BackendState.Ready).ToList();
         }
 
-        if (method == "notifications/cancelled" && notification["params"] is JsonObject parameters && parameters["requestId"] is JsonNode requestId)
+        if (info.CancelledRequestId is { } requestId)
         {
             // Goes only to the backend holding that request, under the id the backend knows. The host ignores
             // any late answer to a cancelled request, so the gateway forgets it now.
@@ -183,7 +198,8 @@ public sealed partial class GatewaySession
             }
 
             _clientInFlight.Remove(pending.ClientId!);
-            parameters["requestId"] = gatewayId;
+            JsonObject notification = ParseObject(frame)!;
+            notification["params"]!["requestId"] = gatewayId;
             SendToBackend(pending.Backend, notification);
             return;
         }
@@ -196,19 +212,18 @@ public sealed partial class GatewaySession
     }
 
     /// <summary>The host answers a request a backend made: restore the backend's own id and send it back.</summary>
-    private void OnClientResponse(JsonObject response)
+    private void OnClientResponse(FrameInfo info, ReadOnlySequence<byte> frame)
     {
-        if (response["id"] is not JsonValue idValue || !idValue.TryGetValue(out long gatewayId))
+        if (!long.TryParse(info.Id, NumberStyles.None, CultureInfo.InvariantCulture, out long gatewayId)
+            || !_requests.TryResolveServerRequest(gatewayId, out ServerRequest request))
         {
             return;
         }
 
-        if (!_requests.TryResolveServerRequest(gatewayId, out ServerRequest request))
+        // Only the id changes, spliced in place: the host's answer (sampling, elicitation) passes as it came.
+        if (FrameRewriter.ReplaceId(frame, request.OriginalId) is { } answer)
         {
-            return;
+            SendToBackend(request.Backend, answer);
         }
-
-        response["id"] = request.OriginalId?.DeepClone();
-        SendToBackend(request.Backend, response);
     }
 }

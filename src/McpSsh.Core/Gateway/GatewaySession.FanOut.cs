@@ -60,9 +60,11 @@ public sealed partial class GatewaySession
         }
 
         JsonObject response = (await RequestAsync(backend, "initialize", parameters)).ToObject();
-        if (response["result"] is not JsonObject result)
+        if (response["result"] is not JsonObject result || !JsonText.IsWritable(result))
         {
-            string reason = response["error"]?["message"]?.GetValue<string>() ?? "no result";
+            // An initialize result the gateway cannot write back (a lone surrogate in it) would fail the merged
+            // answer for every backend: this one is left out instead.
+            string reason = response["result"] is JsonObject ? "its result holds text that is not valid Unicode" : JsonText.String(response["error"]?["message"]) ?? "no result";
             backend.State = BackendState.Failed;
             backend.FailureReason = $"initialize failed: {reason}";
             _logger.LogBackendLeftOut(backend.Name, backend.FailureReason);
@@ -100,9 +102,9 @@ public sealed partial class GatewaySession
     private async Task ListAsync(string clientId, string method, string itemsKey, JsonObject? parameters)
     {
         Dictionary<string, string>? cursors = null;
-        if (parameters?["cursor"] is JsonValue cursorValue)
+        if (parameters?["cursor"] is { } cursorValue)
         {
-            if (!CompositeCursor.TryDecode(cursorValue.GetValue<string>(), out cursors))
+            if (JsonText.String(cursorValue) is not { } cursor || !CompositeCursor.TryDecode(cursor, out cursors))
             {
                 ReplyError(clientId, JsonRpcErrorCode.InvalidParams, $"{method}: unknown cursor (cursors come from a previous {method} of this session)");
                 return;
@@ -138,22 +140,22 @@ public sealed partial class GatewaySession
             foreach ((Backend backend, BackendAnswer answer) in pages)
             {
                 using JsonDocument document = JsonDocument.Parse(answer.Frame);
-                if (!document.RootElement.TryGetProperty("result"u8, out JsonElement result) || result.ValueKind != JsonValueKind.Object)
+                if (JsonText.Property(document.RootElement, "result") is not { ValueKind: JsonValueKind.Object } result)
                 {
                     continue; // a failing backend costs its own items, not the whole list
                 }
 
-                if (result.TryGetProperty(itemsKey, out JsonElement items) && items.ValueKind == JsonValueKind.Array)
+                if (JsonText.Property(result, itemsKey) is { ValueKind: JsonValueKind.Array } items)
                 {
                     foreach (JsonElement item in items.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object))
                     {
-                        WriteItem(writer, item, Adopt(backend, itemsKey, item));
+                        ListItemWriter.Write(writer, item, Adopt(backend, itemsKey, item));
                     }
                 }
 
-                if (result.TryGetProperty("nextCursor"u8, out JsonElement nextCursor) && nextCursor.ValueKind == JsonValueKind.String)
+                if (JsonText.Property(result, "nextCursor") is { } nextCursor && JsonText.String(nextCursor) is { } own)
                 {
-                    next[backend.Name] = nextCursor.GetString()!;
+                    next[backend.Name] = own;
                 }
             }
 
@@ -171,35 +173,10 @@ public sealed partial class GatewaySession
         _clientInFlight.Remove(clientId);
     }
 
-    /// <summary>An item as the backend wrote it, or with its name replaced by the merged one.</summary>
-    private static void WriteItem(Utf8JsonWriter writer, JsonElement item, string? mergedName)
-    {
-        if (mergedName is null)
-        {
-            writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(item), skipInputValidation: true);
-            return;
-        }
-
-        writer.WriteStartObject();
-        foreach (JsonProperty member in item.EnumerateObject())
-        {
-            if (member.NameEquals("name"u8))
-            {
-                writer.WriteString("name"u8, mergedName);
-            }
-            else
-            {
-                member.WriteTo(writer);
-            }
-        }
-
-        writer.WriteEndObject();
-    }
-
     /// <summary>Records who owns an item; for tools and prompts returns the merged name when it differs from the backend's.</summary>
     private string? Adopt(Backend backend, string itemsKey, JsonElement entry)
     {
-        string? Text(string property) => entry.TryGetProperty(property, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        string? Text(string property) => JsonText.Property(entry, property) is { } value ? JsonText.String(value) : null;
         switch (itemsKey)
         {
             case "tools" or "prompts" when Text("name") is { } name:
@@ -238,8 +215,8 @@ public sealed partial class GatewaySession
         foreach ((Backend backend, string key, BackendAnswer answer) in answers)
         {
             using JsonDocument document = JsonDocument.Parse(answer.Frame);
-            if (document.RootElement.TryGetProperty("result"u8, out JsonElement result) && result.ValueKind == JsonValueKind.Object
-                && result.TryGetProperty(key, out JsonElement items) && items.ValueKind == JsonValueKind.Array)
+            if (JsonText.Property(document.RootElement, "result") is { ValueKind: JsonValueKind.Object } result
+                && JsonText.Property(result, key) is { ValueKind: JsonValueKind.Array } items)
             {
                 foreach (JsonElement entry in items.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object))
                 {
@@ -252,7 +229,7 @@ public sealed partial class GatewaySession
     /// <summary>logging/setLevel and the like: every backend, one answer once all replied.</summary>
     private async Task BroadcastRequestAsync(string clientId, JsonObject request)
     {
-        string method = request["method"]!.GetValue<string>();
+        string method = JsonText.String(request["method"])!;
         List<Backend> backends = await ReadyOrRestartedAsync();
         JsonObject[] responses = (await Task.WhenAll(backends.Select(b => RequestAsync(b, method, request["params"])))).Select(a => a.ToObject()).ToArray();
         JsonObject? success = responses.Select(r => r["result"]).OfType<JsonObject>().FirstOrDefault();
@@ -262,7 +239,7 @@ public sealed partial class GatewaySession
         }
         else
         {
-            ReplyError(clientId, JsonRpcErrorCode.InternalError, $"{method} failed on every backend: " + string.Join("; ", responses.Select(r => r["error"]?["message"]?.GetValue<string>())));
+            ReplyError(clientId, JsonRpcErrorCode.InternalError, $"{method} failed on every backend: " + string.Join("; ", responses.Select(r => JsonText.String(r["error"]?["message"]))));
         }
     }
 

@@ -15,7 +15,7 @@ namespace McpSsh.Gateway;
 /// change are rewritten (ids, merged names); every other field of every message passes through. Requests from
 /// backends to the host get gateway-unique ids and their answers go back to the backend that asked.
 /// </summary>
-/// <remarks>Partial files: .Client (host frames), .Backends (backend frames and lifecycle), .FanOut (merged requests).</remarks>
+/// <remarks>Partial files: .Client (host frames), .Backends (backend frames, forwarding), .Lifecycle (exits, restarts), .FanOut (merged requests).</remarks>
 public sealed partial class GatewaySession
 {
     private readonly List<Backend> _backends;
@@ -35,6 +35,7 @@ public sealed partial class GatewaySession
     private bool _clientInitialized;
     private readonly TaskCompletionSource _initializeDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _stopping;
+    private readonly TaskCompletionSource _firstFrameSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public GatewaySession(IReadOnlyList<ServerConfig> configs, PipeReader clientInput, IFrameSink clientOutput, GatewayOptions options, ILogger logger)
     {
@@ -55,6 +56,26 @@ public sealed partial class GatewaySession
             StartBackend(backend);
         }
 
+        Task pump = PumpClientAsync(stop);
+        if (_options.FirstFrameTimeout is { } bound)
+        {
+            // A stdin read does not honour cancellation: the session watches the deadline beside the pump and,
+            // if it passes with no valid message, shuts down and returns, leaving the stuck read behind.
+            Task deadline = Task.Delay(bound);
+            if (await Task.WhenAny(pump, _firstFrameSeen.Task, deadline) == deadline && !_firstFrameSeen.Task.IsCompleted)
+            {
+                _logger.LogFirstFrameTimeout(bound.TotalSeconds);
+                await ShutdownAsync();
+                return;
+            }
+        }
+
+        await pump;
+        await ShutdownAsync();
+    }
+
+    private async Task PumpClientAsync(CancellationToken stop)
+    {
         try
         {
             await FramePump.RunAsync(_clientInput, _options.MaxFrameBytes, OnClientFrame, stop);
@@ -63,9 +84,10 @@ public sealed partial class GatewaySession
         {
             // stdin closed or we were told to stop: shut down the same way.
         }
-
-        await ShutdownAsync();
     }
+
+    /// <summary>The host spoke JSON-RPC: the first-frame bound no longer applies.</summary>
+    private void SawFirstFrame() => _firstFrameSeen.TrySetResult();
 
     private async Task ShutdownAsync()
     {
@@ -116,7 +138,20 @@ public sealed partial class GatewaySession
 
     private void ReplyResult(string clientId, JsonNode result)
     {
-        WriteToClient(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = JsonNode.Parse(clientId), ["result"] = result });
+        // The id is spliced as the canonical raw text the inspector made; it is never decoded.
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, JsonFrameWriter.Options))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("jsonrpc"u8, "2.0"u8);
+            writer.WritePropertyName("id"u8);
+            writer.WriteRawValue(clientId, skipInputValidation: true);
+            writer.WritePropertyName("result"u8);
+            result.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+
+        WriteToClient(new ReadOnlySequence<byte>(buffer.WrittenMemory));
         _clientInFlight.Remove(clientId);
     }
 

@@ -14,7 +14,7 @@ public static class InitializeMerger
     /// <param name="results">Backend name and its initialize result, in config order; at least one.</param>
     public static Outcome Merge(IReadOnlyList<(string Name, JsonObject Result)> results, string gatewayVersion)
     {
-        var versions = results.Select(r => r.Result["protocolVersion"]?.GetValue<string>()).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var versions = results.Select(r => JsonText.String(r.Result["protocolVersion"])).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         string? version = versions.FirstOrDefault();
         string? warning = versions.Count > 1 ? string.Join(", ", results.Select(r => $"{r.Name}: {r.Result["protocolVersion"]}")) : null;
 
@@ -39,8 +39,8 @@ public static class InitializeMerger
         };
 
         var instructions = results
-            .Where(r => r.Result["instructions"] is JsonValue v && v.TryGetValue(out string? text) && text.Length > 0)
-            .Select(r => results.Count == 1 ? r.Result["instructions"]!.GetValue<string>() : $"## {r.Name}\n\n{r.Result["instructions"]!.GetValue<string>()}")
+            .Where(r => JsonText.String(r.Result["instructions"]) is { Length: > 0 })
+            .Select(r => results.Count == 1 ? JsonText.String(r.Result["instructions"])! : $"## {r.Name}\n\n{JsonText.String(r.Result["instructions"])}")
             .ToList();
         if (instructions.Count > 0)
         {

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using McpSsh.JsonRpc;
 
 namespace McpSsh.Gateway;
 
@@ -52,14 +52,22 @@ internal sealed class RequestTable
     }
 
     /// <summary>A backend answered gateway id <paramref name="id"/>: who asked. False for unknown or forgotten ids.</summary>
-    public bool TryComplete(long id, out PendingRequest pending)
+    public bool TryComplete(long id, out PendingRequest pending) => TryComplete(id, null, out pending);
+
+    /// <summary>
+    /// As <see cref="TryComplete(long, out PendingRequest)"/>, but only when <paramref name="from"/> is the backend the
+    /// request went to: one backend cannot answer (or fail) another's request.
+    /// </summary>
+    public bool TryComplete(long id, Backend? from, out PendingRequest pending)
     {
         lock (_lock)
         {
-            if (!_pending.Remove(id, out pending!))
+            if (!_pending.TryGetValue(id, out pending!) || (from is not null && pending.Backend != from))
             {
                 return false;
             }
+
+            _pending.Remove(id);
 
             if (pending.ClientId is not null)
             {
@@ -71,12 +79,12 @@ internal sealed class RequestTable
     }
 
     /// <summary>The host cancelled its request <paramref name="clientId"/>: the backend and id it went out under; forgotten from now on.</summary>
-    public bool TryCancel(JsonNode clientId, out long id, out PendingRequest pending)
+    public bool TryCancel(string clientId, out long id, out PendingRequest pending)
     {
         lock (_lock)
         {
             pending = null!;
-            return _byClientId.Remove(clientId.ToJsonString(), out id) && _pending.Remove(id, out pending!);
+            return _byClientId.Remove(CanonicalId(clientId), out id) && _pending.Remove(id, out pending!);
         }
     }
 
@@ -116,12 +124,12 @@ internal sealed class RequestTable
     }
 
     /// <summary>A backend asks the host something (sampling, elicitation, roots...): the id the host sees.</summary>
-    public long AddServerRequest(Backend backend, JsonNode? originalId)
+    public long AddServerRequest(Backend backend, string originalId)
     {
         lock (_lock)
         {
             long id = ++_nextServerRequestId;
-            _serverRequests[id] = new ServerRequest(backend, originalId?.DeepClone());
+            _serverRequests[id] = new ServerRequest(backend, CanonicalId(originalId));
             return id;
         }
     }
@@ -136,15 +144,19 @@ internal sealed class RequestTable
     }
 
     /// <summary>A backend cancels its own request <paramref name="originalId"/>: the id the host knows it by.</summary>
-    public bool TryWithdrawServerRequest(Backend backend, JsonNode originalId, out long id)
+    public bool TryWithdrawServerRequest(Backend backend, string originalId, out long id)
     {
+        string key = CanonicalId(originalId);
         lock (_lock)
         {
-            id = _serverRequests.FirstOrDefault(r => r.Value.Backend == backend && JsonNode.DeepEquals(r.Value.OriginalId, originalId)).Key;
+            id = _serverRequests.FirstOrDefault(r => r.Value.Backend == backend && r.Value.OriginalId == key).Key;
             return id != 0 && _serverRequests.Remove(id);
         }
     }
 
-    /// <summary>One spelling per id (the host may escape a string id differently in a later message).</summary>
-    private static string CanonicalId(string rawId) => JsonNode.Parse(rawId)?.ToJsonString() ?? "null";
+    /// <summary>
+    /// One spelling per id (the host may escape a string id differently in a later message), made from the
+    /// raw text without decoding it (<see cref="RequestId"/>), so even a lone surrogate cannot throw here.
+    /// </summary>
+    private static string CanonicalId(string rawId) => RequestId.Canonicalize(rawId) ?? rawId;
 }

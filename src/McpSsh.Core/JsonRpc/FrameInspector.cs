@@ -1,18 +1,21 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 
 namespace McpSsh.JsonRpc;
 
 /// <summary>
-/// Checks that a frame is exactly one JSON object and peeks at its top-level <c>id</c> and <c>method</c>
-/// with <see cref="Utf8JsonReader"/>. Nothing is deserialised and a frame is never rewritten.
+/// Checks that a frame is exactly one valid JSON-RPC object and peeks at its top-level <c>id</c> and
+/// <c>method</c> with <see cref="Utf8JsonReader"/>. Nothing is deserialised and a frame is never rewritten.
 /// </summary>
 /// <remarks>
-/// Only ids are materialised (as strings, for in-flight tracking); the method name is materialised only when
-/// <c>captureMethod</c> is set (trace logging). Validation itself allocates nothing for a valid frame.
+/// <para>Only ids are materialised, as canonical raw JSON text (<see cref="RequestId"/>), never decoded; the
+/// method name is materialised only when <c>captureMethod</c> is set (trace logging, session replay).</para>
+/// <para>Valid JSON that is not a valid message is rejected here, so no caller forwards it (issue 11): an
+/// <c>id</c> that is not a string or a number (a null id only on an error response), a <c>method</c> that is
+/// not a string, a duplicate <c>id</c> or <c>method</c>, and an id or method holding a lone surrogate. No
+/// exception escapes: whatever the parser throws makes the frame a parse error.</para>
 /// </remarks>
-public static class FrameInspector
+public static partial class FrameInspector
 {
     // MCP tool schemas nest deeper than the reader's default of 64.
     private static readonly JsonReaderOptions s_options = new() { MaxDepth = 512 };
@@ -44,20 +47,22 @@ public static class FrameInspector
                 return FrameInspection.Invalid(JsonRpcErrorCode.InvalidRequest, what, null);
             }
 
-            FrameInfo info = ReadMembers(ref reader, captureMethod);
+            Members members = ReadMembers(ref reader, captureMethod);
             if (reader.Read())
             {
-                return FrameInspection.Invalid(JsonRpcErrorCode.ParseError, "more than one JSON value on one line", info.Id);
+                return FrameInspection.Invalid(JsonRpcErrorCode.ParseError, "more than one JSON value on one line", members.EchoId);
             }
 
             if (!Utf8Validator.IsValid(frame))
             {
-                return FrameInspection.Invalid(JsonRpcErrorCode.ParseError, "invalid UTF-8", info.Id);
+                return FrameInspection.Invalid(JsonRpcErrorCode.ParseError, "invalid UTF-8", members.IdIsUtf8 ? members.EchoId : null);
             }
 
-            return FrameInspection.Valid(info);
+            return members.Problem is { } problem
+                ? FrameInspection.Invalid(JsonRpcErrorCode.InvalidRequest, problem, members.EchoId)
+                : FrameInspection.Valid(members.ToInfo());
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ParserFaults.IsParserFault(ex))
         {
             // Malformed JSON: try to recover the id from what precedes the error, so the host can match the answer.
             return FrameInspection.Invalid(JsonRpcErrorCode.ParseError, ParseErrorText(ex), TryRecoverId(frame));
@@ -66,7 +71,8 @@ public static class FrameInspector
 
     /// <summary>
     /// Recovers a top-level <c>id</c> from the start of a frame that is broken or truncated (an oversized line
-    /// is handed over as its first bytes). Returns null when the id does not come before the damage.
+    /// is handed over as its first bytes). Returns null when the id does not come before the damage, or is
+    /// not a string or a number.
     /// </summary>
     public static string? TryRecoverId(ReadOnlySequence<byte> head)
     {
@@ -87,7 +93,7 @@ public static class FrameInspector
 
                 if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals(IdName))
                 {
-                    return reader.Read() ? ReadId(ref reader) : null;
+                    return reader.Read() ? ReadId(ref reader).Text : null;
                 }
 
                 if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
@@ -100,7 +106,7 @@ public static class FrameInspector
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ParserFaults.IsParserFault(ex))
         {
             // The damage came before any id: answer with a null id, as JSON-RPC says.
         }
@@ -108,60 +114,38 @@ public static class FrameInspector
         return null;
     }
 
-    private static FrameInfo ReadMembers(ref Utf8JsonReader reader, bool captureMethod)
+    private static Members ReadMembers(ref Utf8JsonReader reader, bool captureMethod)
     {
-        string? id = null;
-        string? method = null;
-        string? cancelledId = null;
-        bool hasMethod = false;
-        bool isCancel = false;
-        bool hasResultOrError = false;
-
+        var members = new Members();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             // At depth 1 we only ever stand on property names: values are read or skipped whole below.
             if (reader.ValueTextEquals(IdName))
             {
                 reader.Read();
-                id = ReadId(ref reader);
+                members.AddId(ReadId(ref reader));
             }
             else if (reader.ValueTextEquals(MethodName))
             {
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.String)
-                {
-                    hasMethod = true;
-                    isCancel = reader.ValueTextEquals(CancelledMethod);
-                    method = captureMethod ? reader.GetString() : null;
-                }
-                else
-                {
-                    // Not a valid method, but still one JSON value: skip it whole so its members stay nested.
-                    reader.Skip();
-                }
+                members.AddMethod(ref reader, captureMethod, CancelledMethod);
             }
             else if (reader.ValueTextEquals(ParamsName))
             {
                 reader.Read();
-                cancelledId = ReadRequestIdParam(ref reader);
+                members.CancelledId = ReadRequestIdParam(ref reader);
             }
             else
             {
-                hasResultOrError |= reader.ValueTextEquals(ResultName) || reader.ValueTextEquals(ErrorName);
+                members.HasResult |= reader.ValueTextEquals(ResultName);
+                members.HasError |= reader.ValueTextEquals(ErrorName);
                 reader.Read();
                 reader.Skip();
             }
         }
 
-        FrameKind kind = (hasMethod, id is not null, hasResultOrError) switch
-        {
-            (true, true, _) => FrameKind.Request,
-            (true, false, _) => FrameKind.Notification,
-            (false, true, true) => FrameKind.Response,
-            _ => FrameKind.Other,
-        };
-
-        return new FrameInfo(kind, id, method, isCancel ? cancelledId : null);
+        members.Finish();
+        return members;
     }
 
     /// <summary>Reads <c>params.requestId</c> (only <c>notifications/cancelled</c> uses it) and skips the rest.</summary>
@@ -180,7 +164,7 @@ public static class FrameInspector
             reader.Read();
             if (isRequestId)
             {
-                requestId = ReadId(ref reader);
+                requestId = ReadId(ref reader).Text;
             }
             else
             {
@@ -191,29 +175,28 @@ public static class FrameInspector
         return requestId;
     }
 
-    private static string? ReadId(ref Utf8JsonReader reader)
+    private static IdToken ReadId(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.Number:
-                return Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
+                return new IdToken(IdShape.Valid, RequestId.FromNumberToken(ref reader));
             case JsonTokenType.String:
-                // Re-encode so the key is canonical whatever escaping the sender used.
-                return JsonSerializer.Serialize(reader.GetString(), JsonRpcJsonContext.Default.String);
+                string? text = RequestId.FromStringToken(ref reader, out bool wellFormed);
+                return new IdToken(text is null ? IdShape.NotUtf8 : wellFormed ? IdShape.Valid : IdShape.LoneSurrogate, text);
+            case JsonTokenType.Null:
+                return new IdToken(IdShape.Null, null);
             default:
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-                {
-                    reader.Skip();
-                }
-
-                return null;
+                // TrySkip: TryRecoverId reads a partial frame, where Skip throws; a truncated id is just not an id.
+                _ = reader.TrySkip();
+                return new IdToken(IdShape.WrongType, null);
         }
     }
 
-    private static string ParseErrorText(JsonException ex)
+    private static string ParseErrorText(Exception ex) => ex switch
     {
         // JsonException messages carry "LineNumber: 0 | BytePositionInLine: N."; keep only the position.
-        long position = ex.BytePositionInLine ?? 0;
-        return $"invalid JSON at byte {position}";
-    }
+        JsonException json => $"invalid JSON at byte {json.BytePositionInLine ?? 0}",
+        _ => $"unreadable JSON text ({ex.GetType().Name})",
+    };
 }

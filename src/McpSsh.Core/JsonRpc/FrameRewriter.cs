@@ -31,6 +31,18 @@ public static class FrameRewriter
     /// <summary>Byte range [start, end) of the top-level id value.</summary>
     public static (long Start, long End)? FindId(ReadOnlySequence<byte> frame)
     {
+        try
+        {
+            return FindIdCore(frame);
+        }
+        catch (Exception ex) when (ParserFaults.IsParserFault(ex))
+        {
+            return null; // callers pass inspected frames; anything else is simply not rewritten
+        }
+    }
+
+    private static (long Start, long End)? FindIdCore(ReadOnlySequence<byte> frame)
+    {
         var reader = new Utf8JsonReader(frame, new JsonReaderOptions { MaxDepth = 512 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {

@@ -1,14 +1,25 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 
 namespace McpSsh.JsonRpc;
 
 /// <summary>Writes the JSON-RPC error responses the relay itself answers with (one line, no trailing newline).</summary>
+/// <remarks>
+/// Never throws on what it is given: an id that is not one JSON string or number is answered as null, and a
+/// lone surrogate in the message (an exception text can quote one) becomes U+FFFD, so every answer is one
+/// valid JSON object (issue 11).
+/// </remarks>
 public static class JsonRpcErrorWriter
 {
     /// <param name="rawId">The request id as raw JSON text (<c>7</c>, <c>"a"</c>), or null for a null id.</param>
     public static byte[] Write(string? rawId, JsonRpcErrorCode code, string message)
     {
+        if (rawId is not null && RequestId.Canonicalize(rawId) is null)
+        {
+            rawId = null;
+        }
+
         var buffer = new ArrayBufferWriter<byte>(128 + message.Length);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -26,11 +37,27 @@ public static class JsonRpcErrorWriter
 
             writer.WriteStartObject("error"u8);
             writer.WriteNumber("code"u8, (int)code);
-            writer.WriteString("message"u8, message);
+            writer.WriteString("message"u8, WellFormed(message));
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static string WellFormed(string text)
+    {
+        if (!text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
+        {
+            return text;
+        }
+
+        var fixedText = new StringBuilder(text.Length);
+        foreach (Rune rune in text.EnumerateRunes())
+        {
+            fixedText.Append(rune.ToString()); // EnumerateRunes yields U+FFFD for each lone surrogate
+        }
+
+        return fixedText.ToString();
     }
 }

@@ -32,6 +32,9 @@ internal static partial class RelayLog
     [LoggerMessage(EventIds.FailedInFlight, LogLevel.Warning, "Answered {Count} request(s) still in flight with an error: {Reason}")]
     public static partial void LogFailedInFlight(this ILogger logger, int count, string reason);
 
+    [LoggerMessage(EventIds.FirstFrameTimeout, LogLevel.Warning, "No valid JSON-RPC message from the host within {Seconds} s (--first-frame-timeout); ending the session")]
+    public static partial void LogFirstFrameTimeout(this ILogger logger, double seconds);
+
     [LoggerMessage(EventIds.ShutdownDrain, LogLevel.Debug, "Drain finished: {InFlight} request(s) unanswered")]
     public static partial void LogShutdownDrain(this ILogger logger, int inFlight);
 }

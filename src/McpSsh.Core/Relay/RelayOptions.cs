@@ -10,4 +10,10 @@ public sealed record RelayOptions
 
     /// <summary>Names the far end in messages the host sees, e.g. "127.0.0.1:8022".</summary>
     public string Endpoint { get; init; } = "remote";
+
+    /// <summary>
+    /// How long the host may take to send its first valid JSON-RPC message before the session ends as if
+    /// stdin had closed (the gateway behind serve's sshd: a probe must not pin it); null: no bound.
+    /// </summary>
+    public TimeSpan? FirstFrameTimeout { get; init; }
 }

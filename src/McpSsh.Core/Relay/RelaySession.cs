@@ -25,6 +25,7 @@ public sealed class RelaySession
     private readonly bool _trace;
     private Exception? _hostWriteError;
     private Exception? _channelWriteError;
+    private readonly TaskCompletionSource _firstFrameSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public RelaySession(PipeReader hostInput, IFrameSink hostOutput, IRemoteChannel channel, RelayOptions options, ILogger logger, TimeProvider? time = null)
     {
@@ -50,10 +51,11 @@ public sealed class RelaySession
             ? inspected.DeliverOutputAsync(OnInspectedRemoteFrame, FlushHost)
             : Task.Run(() => FramePump.RunAsync(_channel.Output, _options.MaxFrameBytes, OnRemoteFrame, CancellationToken.None, FlushHost));
         Task stopped = Task.Delay(Timeout.Infinite, stop).ContinueWith(static _ => { }, TaskScheduler.Default);
+        Task idle = _options.FirstFrameTimeout is { } bound ? FirstFrameDeadlineAsync(bound) : Task.Delay(Timeout.Infinite, CancellationToken.None);
 
         // Forced onto the thread pool: the remote pump may run inline on a channel's reader thread (an SSH.NET
         // thread included), which must not be the one that shuts the session down.
-        Task first = await Task.WhenAny(fromHost, fromRemote, stopped).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        Task first = await Task.WhenAny(fromHost, fromRemote, stopped, idle).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
 
         if (first == fromRemote || _channelWriteError is not null)
         {
@@ -70,6 +72,22 @@ public sealed class RelaySession
         await DrainAsync(fromRemote);
         _logger.LogShutdownDrain(InFlight.Count);
         return new RelayResult(RelayOutcome.HostClosed, "the host closed the session", 0);
+    }
+
+    /// <summary>
+    /// Completes (logging why) only if no valid message came from the host within <paramref name="bound"/>; the
+    /// session then ends as if stdin had closed. A stdin read does not honour cancellation, so this is a race
+    /// the session watches, not a cancelled read.
+    /// </summary>
+    private async Task FirstFrameDeadlineAsync(TimeSpan bound)
+    {
+        Task deadline = Task.Delay(bound, _time);
+        if (await Task.WhenAny(_firstFrameSeen.Task, deadline).ConfigureAwait(false) != deadline || _firstFrameSeen.Task.IsCompleted)
+        {
+            await Task.Delay(Timeout.Infinite, CancellationToken.None).ConfigureAwait(false); // the bound no longer applies
+        }
+
+        _logger.LogFirstFrameTimeout(bound.TotalSeconds);
     }
 
     private async Task<bool> PumpHostAsync(CancellationToken stop)
@@ -166,6 +184,8 @@ public sealed class RelaySession
         {
             _logger.LogFrameFromHost(frame.Length, info.Kind, info.Method, info.Id);
         }
+
+        _firstFrameSeen.TrySetResult();
 
         if (info.Kind == FrameKind.Request)
         {

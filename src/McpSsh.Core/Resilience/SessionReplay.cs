@@ -97,13 +97,20 @@ public sealed class SessionReplay
             }
         }
 
-        var reader = new Utf8JsonReader(frame);
-        if (JsonNode.Parse(ref reader)?["result"] is JsonObject result)
+        try
         {
-            lock (_lock)
+            var reader = new Utf8JsonReader(frame);
+            if (JsonNode.Parse(ref reader)?["result"] is JsonObject result)
             {
-                InitializeResult = (JsonObject)result.DeepClone();
+                lock (_lock)
+                {
+                    InitializeResult = (JsonObject)result.DeepClone();
+                }
             }
+        }
+        catch (Exception ex) when (ParserFaults.IsParserFault(ex))
+        {
+            // Duplicate keys and the like: the answer still goes to the host; only the later comparison is lost.
         }
     }
 
@@ -205,7 +212,7 @@ public sealed class SessionReplay
             var reader = new Utf8JsonReader(frame);
             return JsonNode.Parse(ref reader)?["params"]?["uri"] is JsonValue uri && uri.TryGetValue(out string? text) ? text : null;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ParserFaults.IsParserFault(ex))
         {
             return null;
         }

@@ -103,6 +103,13 @@ public sealed class RawMcpSsh : IAsyncDisposable
         await _process.StandardInput.FlushAsync();
     }
 
+    /// <summary>Writes bytes with no newline after them (a partial line, as a probe would send).</summary>
+    public async Task WritePartialAsync(string text)
+    {
+        await _process.StandardInput.WriteAsync(text);
+        await _process.StandardInput.FlushAsync();
+    }
+
     /// <summary>The next stdout line, which must be one JSON object (stdout is the protocol).</summary>
     public async Task<JsonElement> ReadMessageAsync()
     {

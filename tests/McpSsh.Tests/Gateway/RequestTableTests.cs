@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using McpSsh.Gateway;
 
 namespace McpSsh.Tests.Gateway;
@@ -30,11 +29,11 @@ public class RequestTableTests
         var table = new RequestTable();
         long id = table.AddForwarded(s_b, "\"caf\u00e9\"");
 
-        Assert.True(table.TryCancel(JsonNode.Parse("\"caf\\u00e9\"")!, out long cancelled, out PendingRequest pending));
+        Assert.True(table.TryCancel("\"caf\\u00e9\"", out long cancelled, out PendingRequest pending));
         Assert.Equal(id, cancelled);
         Assert.Same(s_b, pending.Backend);
         Assert.False(table.TryComplete(id, out _)); // a late answer is dropped
-        Assert.False(table.TryCancel(JsonNode.Parse("\"café\"")!, out _, out _));
+        Assert.False(table.TryCancel("\"café\"", out _, out _));
     }
 
     [Fact]
@@ -59,12 +58,12 @@ public class RequestTableTests
         table.AddForwarded(s_a, "1");
         table.AddForwarded(s_a, "2");
         long kept = table.AddForwarded(s_b, "3");
-        long asked = table.AddServerRequest(s_a, JsonValue.Create(7));
+        long asked = table.AddServerRequest(s_a, "7");
 
         var orphaned = table.RemoveBackend(s_a);
 
         Assert.Equal(["1", "2"], orphaned.Select(p => p.ClientId).Order());
-        Assert.False(table.TryCancel(JsonValue.Create(1), out _, out _));
+        Assert.False(table.TryCancel("1", out _, out _));
         Assert.False(table.TryResolveServerRequest(asked, out _));
         Assert.True(table.TryComplete(kept, out _));
     }
@@ -73,17 +72,39 @@ public class RequestTableTests
     public void ServerRequests_GetHostUniqueIds_AndAnswersGoBackUnderTheBackendsOwnId()
     {
         var table = new RequestTable();
-        long fromA = table.AddServerRequest(s_a, JsonValue.Create(0));
-        long fromB = table.AddServerRequest(s_b, JsonValue.Create(0)); // both backends number from 0
+        long fromA = table.AddServerRequest(s_a, "0");
+        long fromB = table.AddServerRequest(s_b, "0"); // both backends number from 0
         Assert.NotEqual(fromA, fromB);
 
         Assert.True(table.TryResolveServerRequest(fromB, out ServerRequest request));
         Assert.Same(s_b, request.Backend);
-        Assert.Equal(0, request.OriginalId!.GetValue<int>());
+        Assert.Equal("0", request.OriginalId);
 
-        Assert.False(table.TryWithdrawServerRequest(s_b, JsonValue.Create(0), out _)); // already answered
-        Assert.True(table.TryWithdrawServerRequest(s_a, JsonValue.Create(0), out long withdrawn));
+        Assert.False(table.TryWithdrawServerRequest(s_b, "0", out _)); // already answered
+        Assert.True(table.TryWithdrawServerRequest(s_a, "0", out long withdrawn));
         Assert.Equal(fromA, withdrawn);
         Assert.False(table.TryResolveServerRequest(fromA, out _));
+    }
+
+    [Fact]
+    public void LoneSurrogateIds_AreKeysLikeAnyOther_AndNeverThrow()
+    {
+        var table = new RequestTable();
+        long id = table.AddForwarded(s_a, "\"\\ud800\"");
+        Assert.True(table.TryCancel("\"\\uD800\"", out long cancelled, out _));
+        Assert.Equal(id, cancelled);
+
+        long asked = table.AddServerRequest(s_b, "\"x\\udc00\"");
+        Assert.True(table.TryWithdrawServerRequest(s_b, "\"\\u0078\\udc00\"", out long withdrawn));
+        Assert.Equal(asked, withdrawn);
+    }
+
+    [Fact]
+    public void TryComplete_FromAnotherBackend_LeavesTheRequestPending()
+    {
+        var table = new RequestTable();
+        long id = table.AddForwarded(s_a, "1");
+        Assert.False(table.TryComplete(id, s_b, out _));
+        Assert.True(table.TryComplete(id, s_a, out _));
     }
 }
