@@ -92,6 +92,22 @@ public class SshConfigTests(SshdFixture sshd)
     }
 
     [Fact]
+    public async Task ProxyJump_TwoHops_EachForwardsToTheNext()
+    {
+        await using PrivateSshd first = await PrivateSshd.StartWithKeyOptionsAsync(["ed25519"], "restrict,port-forwarding", "LogLevel DEBUG1");
+        await using PrivateSshd second = await PrivateSshd.StartWithKeyOptionsAsync(["ed25519"], "restrict,port-forwarding", "LogLevel DEBUG1");
+        using var home = new TestHome();
+        home.WriteConfig(JumpConfig(first, home, name: "jump1") + JumpConfig(second, home, name: "jump2")
+            + TestHome.HostBlock("target", sshd, $"  IdentityFile {sshd.TestServerKey}\n  ProxyJump jump1,jump2"));
+
+        await ProbeAsync(["--host", "target"], home.Environment());
+
+        await first.WaitForLogAsync($"target 127.0.0.1 port {second.Port}");
+        await second.WaitForLogAsync($"target 127.0.0.1 port {sshd.Port}");
+        Assert.DoesNotContain($"target 127.0.0.1 port {sshd.Port}", first.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task JumpFlag_WithAHopThatForbidsTheTarget_FailsNamingTheHop()
     {
         await using PrivateSshd jump = await PrivateSshd.StartWithKeyOptionsAsync(["ed25519"], "restrict,port-forwarding", "PermitOpen 127.0.0.1:1", "LogLevel DEBUG1");
@@ -113,7 +129,7 @@ public class SshConfigTests(SshdFixture sshd)
     {
         await using PrivateSshd jump = await PrivateSshd.StartWithKeyOptionsAsync(["ed25519"], "restrict,port-forwarding");
         using var home = new TestHome();
-        File.WriteAllText(Path.Combine(home.SshDir, "jump_known_hosts"), "");
+        File.WriteAllText(Path.Combine(home.SshDir, "jumpbox_known_hosts"), "");
         home.WriteConfig(JumpConfig(jump, home, knownHosts: false) + TestHome.HostBlock("target", sshd, $"  IdentityFile {sshd.TestServerKey}\n  ProxyJump jumpbox"));
 
         (int code, string stderr, _) = await RawMcpSsh.RunToEndAsync(["--host", "target"], home.Environment());
@@ -138,16 +154,16 @@ public class SshConfigTests(SshdFixture sshd)
         await jump.WaitForLogAsync($"target 127.0.0.1 port {sshd.Port}");
     }
 
-    private static string JumpConfig(PrivateSshd jump, TestHome home, bool knownHosts = true)
+    private static string JumpConfig(PrivateSshd jump, TestHome home, bool knownHosts = true, string name = "jumpbox")
     {
-        string file = Path.Combine(home.SshDir, "jump_known_hosts");
+        string file = Path.Combine(home.SshDir, $"{name}_known_hosts");
         if (knownHosts)
         {
             File.WriteAllText(file, $"{jump.HostName} {jump.HostKeyPub("ed25519")}\n");
         }
 
         return $"""
-            Host jumpbox
+            Host {name}
               HostName 127.0.0.1
               Port {jump.Port}
               User {Environment.UserName}

@@ -25,6 +25,11 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
             _logger.LogWarning("{Warning}", warning);
         }
 
+        foreach (string note in settings.ConfigNotes)
+        {
+            _logger.LogDebug("{Note}", note);
+        }
+
         SshConnectOptions ssh = settings.Ssh;
         PrepareKey(ssh.PrivateKeyPath);
         if (settings.UseKeyServer)

@@ -11,6 +11,9 @@ internal sealed partial record ClientSettings
     /// <summary>--ssh-command: the system ssh is the link; null: SSH.NET.</summary>
     public OpenSshOptions? OpenSsh { get; init; }
 
+    /// <summary>ssh_config keywords mcp-ssh does not use, as <c>FILE:LINE: keyword</c>, and where each setting came from (logged at DEBUG).</summary>
+    public IReadOnlyList<string> ConfigNotes { get; init; } = [];
+
     /// <summary>
     /// The connection settings with their precedence: an explicit flag, then the OpenSSH config for --host, then
     /// the Python client's default (port 8022, user mcp, key ~/.ssh/m2m_mcp_server_ssh_client).

@@ -115,6 +115,8 @@ internal sealed partial record ClientSettings(
         return new ClientSettings(ssh, level, logFile, maxFrame, GenerateMissingKey: defaultKey || useKeyServer, warnings)
         {
             OpenSsh = OpenSshFrom(parse, config, ssh, warnings),
+            ConfigNotes = [.. config.Sources.Select(source => $"ssh_config: {source.Key} from {source.Value}"),
+                .. config.Ignored.Select(ignored => $"ssh_config: {ignored} is not used by mcp-ssh")],
             UseKeyServer = useKeyServer,
             KeyServerPort = parse.GetValue(O.KeyServerPort),
             KeyServerToken = string.IsNullOrEmpty(token) ? null : token,

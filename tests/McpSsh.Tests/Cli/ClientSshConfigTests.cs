@@ -67,6 +67,16 @@ public class ClientSshConfigTests
         Assert.True(s.Ssh.IdentitiesOnly);
         Assert.Equal("/tmp/agent-build.internal.example.sock", s.Ssh.AgentPath);
         Assert.Equal([Path.Join(home, ".ssh/build-cert.pub")], s.Ssh.CertificateFiles);
+        Assert.Contains($"ssh_config: port from {dir.File("config")}:3", s.ConfigNotes);
+    }
+
+    [Fact]
+    public void UnusedKeywords_AreNotedForTheDebugLog()
+    {
+        using var dir = new TempDirectory();
+        string config = Config(dir, "Host build\n  ForwardAgent yes\n  Port 2\n");
+        ClientSettings s = Parse("--host", "build", "--ssh-config", config);
+        Assert.Contains($"ssh_config: {config}:2: forwardagent is not used by mcp-ssh", s.ConfigNotes);
     }
 
     [Fact]
