@@ -90,7 +90,7 @@ public static class SshConnector
                 // Before disposing, which ends the tunnel too. SSH.NET does not report a jump host's refusal to open
                 // the forward (its ForwardedPortLocal leaves the connection open and silent), so silence says it.
                 string? tunnelFailure = tunnel is null ? null
-                    : tunnel.Failure ?? (tunnel.Answered ? null : $"nothing answered through it within {options.ConnectTimeout.TotalSeconds:0.#} s: the jump host may refuse to forward there (PermitOpen, AllowTcpForwarding) or the server is down");
+                    : tunnel.Failure ?? (tunnel.Answered ? null : $"nothing answered through it within {options.ConnectTimeout.TotalSeconds:0.#} s: {tunnel.SilenceHint}");
                 await link.DisposeAsync();
                 // A tunnel that says why it failed (a jump host refused to forward) is not a busy server: no retry.
                 if (tunnelFailure is { } failure && verifier.Refusal is null && !authenticated)

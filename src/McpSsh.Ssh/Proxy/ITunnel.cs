@@ -16,4 +16,7 @@ internal interface ITunnel : IAsyncDisposable
 
     /// <summary>True once the far side sent anything back (an SSH server's banner comes first).</summary>
     bool Answered { get; }
+
+    /// <summary>What it likely means when nothing came back through the tunnel at all.</summary>
+    string SilenceHint { get; }
 }

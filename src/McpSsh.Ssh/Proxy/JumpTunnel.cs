@@ -46,6 +46,8 @@ internal sealed class JumpTunnel : ITunnel
 
     public string Description { get; }
 
+    public string SilenceHint => "the jump host may refuse to forward there (PermitOpen, AllowTcpForwarding) or the server is down";
+
     public bool Answered => Volatile.Read(ref _answered);
 
     public string? Failure => _failure;

@@ -46,6 +46,8 @@ internal sealed class ProxyCommandTunnel : ITunnel
 
     public string Description { get; }
 
+    public string SilenceHint => "the command did not reach an SSH server (run it by hand to see what it does)";
+
     public bool Answered => Volatile.Read(ref _answered);
 
     public string? Failure => _failure ?? (_process.HasExited ? $"ProxyCommand exited with status {_process.ExitCode}" : null);
