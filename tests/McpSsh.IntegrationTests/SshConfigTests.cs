@@ -92,6 +92,53 @@ public class SshConfigTests(SshdFixture sshd)
     }
 
     [Fact]
+    public async Task ProxyJump_AStrangerConnectingToTheForwardingListener_DoesNotEndTheSession()
+    {
+        await using PrivateSshd jump = await PrivateSshd.StartWithKeyOptionsAsync(["ed25519"], "restrict,port-forwarding");
+        using var home = new TestHome();
+        home.WriteConfig(JumpConfig(jump, home) + TestHome.HostBlock("target", sshd, $"  IdentityFile {sshd.TestServerKey}\n  ProxyJump jumpbox"));
+        await using RawMcpSsh run = RawMcpSsh.Start(["--host", "target", "--no-reconnect"], home.Environment());
+        await run.WriteLineAsync(RawMcpSsh.Initialize);
+        Assert.Equal(1, (await run.ReadResponseAsync()).GetProperty("id").GetInt32());
+        await run.WriteLineAsync(RawMcpSsh.Initialized);
+
+        List<int> ports = ListeningPorts(run.Pid);
+        Assert.NotEmpty(ports); // SSH.NET's forwarding listener stays bound for the life of the hop
+        foreach (int port in ports)
+        {
+            using var stranger = new System.Net.Sockets.TcpClient();
+            await stranger.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            await stranger.GetStream().WriteAsync("SSH-2.0-stranger\r\n"u8.ToArray());
+            // The veto closes it (FIN, or RST since our bytes were never read) before any channel is opened.
+            int read;
+            try
+            {
+                read = await stranger.GetStream().ReadAsync(new byte[64]).AsTask().WaitAsync(McpSshRun.Timeout);
+            }
+            catch (IOException)
+            {
+                read = 0;
+            }
+
+            Assert.Equal(0, read);
+        }
+
+        await run.WriteLineAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"message":"still here"}}}""");
+        Assert.Contains("still here", (await run.ReadResponseAsync()).GetRawText(), StringComparison.Ordinal);
+        run.CloseStdin();
+        Assert.Equal(0, await run.WaitForExitAsync());
+    }
+
+    /// <summary>The TCP ports a process listens on, from /proc (its socket inodes matched against /proc/net/tcp).</summary>
+    private static List<int> ListeningPorts(int pid)
+    {
+        var inodes = new HashSet<string>(Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd")
+            .Select(fd => new FileInfo(fd).LinkTarget ?? "").Where(t => t.StartsWith("socket:[", StringComparison.Ordinal)).Select(t => t[8..^1]));
+        return [.. File.ReadAllLines("/proc/net/tcp").Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f[3] == "0A" && inodes.Contains(f[9])).Select(f => Convert.ToInt32(f[1].Split(':')[1], 16))];
+    }
+
+    [Fact]
     public async Task ProxyJump_TwoHops_EachForwardsToTheNext()
     {
         await using PrivateSshd first = await PrivateSshd.StartWithKeyOptionsAsync(["ed25519"], "restrict,port-forwarding", "LogLevel DEBUG1");

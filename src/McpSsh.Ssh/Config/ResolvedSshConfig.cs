@@ -28,7 +28,7 @@ public sealed class ResolvedSshConfig
 
     public List<string> CertificateFiles { get; } = [];
 
-    /// <summary>Set when ProxyJump came first (ssh then ignores ProxyCommand); <c>none</c> is kept as written.</summary>
+    /// <summary>Set when ProxyJump came first (ssh then ignores ProxyCommand, unless it is <c>none</c>); <c>none</c> is kept as written.</summary>
     public string? ProxyJump { get; internal set; }
 
     /// <summary>The hops of <see cref="ProxyJump"/>, first hop first; empty when there is none (or it is <c>none</c>).</summary>
@@ -66,6 +66,9 @@ public sealed class ResolvedSshConfig
     /// <summary>The host to connect to, as ssh computes it: <c>HostName</c> with <c>%h</c> expanded, lower-cased.</summary>
     public string EffectiveHostName =>
         (HostName is null ? OriginalHost : SshConfigTokens.ExpandHostName(HostName, OriginalHost)).ToLowerInvariant();
+
+    /// <summary>IgnoreUnknown's pattern list, once a line set it.</summary>
+    internal string? IgnoreUnknown { get; set; }
 
     internal bool IsSet(string keyword) => _sources.ContainsKey(keyword);
 

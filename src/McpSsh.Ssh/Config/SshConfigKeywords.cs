@@ -16,7 +16,17 @@ internal static class SshConfigKeywords
         switch (keyword)
         {
             case "hostname":
-                Set(config, keyword, location, active, Single(line, location), v => config.HostName = v);
+                string hostName = Single(line, location);
+                try
+                {
+                    _ = SshConfigTokens.ExpandHostName(hostName, "host");
+                }
+                catch (FormatException ex)
+                {
+                    throw new SshConfigException(location, ex.Message);
+                }
+
+                Set(config, keyword, location, active, hostName, v => config.HostName = v);
                 break;
             case "user":
                 Set(config, keyword, location, active, Single(line, location), v => config.User = v);
@@ -80,7 +90,11 @@ internal static class SshConfigKeywords
                     throw new SshConfigException(location, $"invalid ProxyJump \"{value}\" (expected [user@]host[:port] hops separated by commas)");
                 }
 
-                if (active && !config.IsSet("proxyjump") && !config.IsSet("proxycommand"))
+                // ssh 9.2 (ssh -G): any ProxyCommand, even none, locks both; ProxyJump none locks only ProxyJump.
+                bool free = keyword == "proxyjump"
+                    ? !config.IsSet("proxyjump") && !config.IsSet("proxycommand")
+                    : !config.IsSet("proxycommand") && config.ProxyJump is null or "none";
+                if (active && free)
                 {
                     config.NoteSource(keyword, location);
                     if (keyword == "proxyjump")
@@ -94,9 +108,37 @@ internal static class SshConfigKeywords
                 }
 
                 break;
-            default:
-                config.Ignored.Add($"{location}: {keyword}");
+            case "ignoreunknown":
+                // Applies to the lines after it, active block or not (ssh's parse_token consults it for every line).
+                config.IgnoreUnknown ??= Single(line, location);
                 break;
+            default:
+                Unused(line, location, config);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A keyword ssh knows and mcp-ssh does not use is noted for the debug log. An unknown one (ssh refuses the file)
+    /// is an error when it looks like a misspelling of one mcp-ssh relies on, else a warning; IgnoreUnknown silences it.
+    /// </summary>
+    private static void Unused(SshConfigLine line, string location, ResolvedSshConfig config)
+    {
+        if (SshConfigVocabulary.IsKnown(line.Keyword))
+        {
+            config.Ignored.Add($"{location}: {line.Keyword}");
+        }
+        else if (config.IgnoreUnknown is { } ignored && SshConfigMatch.PatternList(line.Keyword, ignored, ignoreCase: true))
+        {
+            config.Ignored.Add($"{location}: {line.Keyword} (IgnoreUnknown)");
+        }
+        else if (SshConfigVocabulary.NearMiss(line.Keyword) is { } meant)
+        {
+            throw new SshConfigException(location, $"unknown keyword \"{line.WrittenKeyword}\": did you mean {meant}? (ssh refuses the file too)");
+        }
+        else
+        {
+            config.Warnings.Add($"{location}: unknown keyword \"{line.WrittenKeyword}\" is ignored (ssh itself refuses it unless IgnoreUnknown names it)");
         }
     }
 
@@ -109,10 +151,18 @@ internal static class SshConfigKeywords
         }
     }
 
+    /// <summary>ssh's SSH_MAX_IDENTITY_FILES and SSH_MAX_CERTIFICATE_FILES.</summary>
+    public const int MaxFiles = 100;
+
     private static void AddUnique(ResolvedSshConfig config, List<string> list, string keyword, string location, bool active, string value)
     {
         if (active && !list.Contains(value, StringComparer.Ordinal))
         {
+            if (list.Count == MaxFiles)
+            {
+                throw new SshConfigException(location, $"too many {keyword} lines apply (at most {MaxFiles}, as in ssh)");
+            }
+
             config.NoteSource(keyword, location);
             list.Add(value);
         }

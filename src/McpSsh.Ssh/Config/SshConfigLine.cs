@@ -21,6 +21,11 @@ public sealed record SshConfigLine(string Keyword, string WrittenKeyword, IReadO
 
         int end = rest.IndexOfAny(" \t\f\r\n=");
         string written = (end < 0 ? rest : rest[..end]).ToString();
+        if (written.Length == 0)
+        {
+            throw new SshConfigException(location, "the line starts with '=' and has no keyword");
+        }
+
         string keyword = written.ToLowerInvariant();
         rest = end < 0 ? [] : rest[end..];
 

@@ -39,10 +39,11 @@ internal static class SshConfigMatch
 
     /// <param name="host">The host name so far: HostName (with %h expanded) when set, else the host as typed.</param>
     /// <param name="user">The remote user so far: the command line's, the config's, else the local user.</param>
-    public static bool Match(IReadOnlyList<string> arguments, SshConfigContext context, string host, string user, string location, List<string> warnings)
+    /// <param name="unsupported">The criterion mcp-ssh cannot evaluate (exec, final, ...), if the line has one.</param>
+    public static bool Match(IReadOnlyList<string> arguments, SshConfigContext context, string host, string user, string location, List<string> warnings, out string? unsupported)
     {
+        unsupported = null;
         bool result = true;
-        bool unsupported = false;
         for (int i = 0; i < arguments.Count; i++)
         {
             string attribute = arguments[i];
@@ -92,7 +93,7 @@ internal static class SshConfigMatch
                     matched = PatternList(context.LocalUser, patterns!, ignoreCase: false);
                     break;
                 default:
-                    unsupported = true;
+                    unsupported ??= name;
                     warnings.Add($"{location}: Match {name} is not supported by mcp-ssh; the block is treated as not matching");
                     continue;
             }
@@ -100,7 +101,7 @@ internal static class SshConfigMatch
             result &= matched != negated;
         }
 
-        return result && !unsupported;
+        return result && unsupported is null;
     }
 
     /// <summary>ssh's match_pattern_list: comma-separated, a negated match vetoes, else any positive match wins.</summary>

@@ -31,6 +31,12 @@ internal sealed class JumpTunnel : ITunnel
         _forward.RequestReceived += Veto;
         _forward.Exception += (_, e) =>
         {
+            if (e.Exception is VetoedConnectionException)
+            {
+                // A stranger's connection to the forwarding listener, closed before any channel: ours goes on.
+                return;
+            }
+
             _failure ??= $"{jumpName} could not open a channel to {host}:{port} ({e.Exception.Message}); check that it may forward there (PermitOpen, AllowTcpForwarding)";
             // SSH.NET keeps the refused connection open; closing our side now makes the client fail at once, not time out.
             _stop.Cancel();
@@ -57,7 +63,7 @@ internal sealed class JumpTunnel : ITunnel
         if (e.OriginatorPort != Volatile.Read(ref _allowedPort) || e.OriginatorHost != "127.0.0.1")
         {
             // Throwing makes SSH.NET close the connection before any channel is opened on the jump host.
-            throw new InvalidOperationException($"refused a connection from {e.OriginatorHost}:{e.OriginatorPort} to the jump tunnel: it is reserved for mcp-ssh's own connection");
+            throw new VetoedConnectionException($"refused a connection from {e.OriginatorHost}:{e.OriginatorPort} to the jump tunnel: it is reserved for mcp-ssh's own connection");
         }
     }
 
@@ -97,3 +103,6 @@ internal sealed class JumpTunnel : ITunnel
         _stop.Dispose();
     }
 }
+
+/// <summary>Thrown from the forwarding listener's veto; SSH.NET reports it back through the port's Exception event.</summary>
+internal sealed class VetoedConnectionException(string message) : Exception(message);

@@ -180,6 +180,18 @@ public sealed record SshConfigOracleCase(string Name, string Config, string[] Ho
             Host *
               ProxyJump later
             """, ["p1", "p2", "p3"]),
+        new("proxyjump none does not lock proxycommand", """
+            Host p1
+              ProxyJump none
+              ProxyCommand nc %h %p
+            Host p2
+              ProxyJump none
+              ProxyJump later
+              ProxyCommand nc x
+            Host p3
+              ProxyCommand none
+              ProxyJump j
+            """, ["p1", "p2", "p3"]),
         new("user known hosts with tokens", """
             Host kh
               HostName Kh.Example

@@ -29,6 +29,9 @@ public class SshConfigReaderTests
     [InlineData("ServerAliveCountMax -1", 1, "is not a number")]
     [InlineData("ProxyJump bob@", 1, "invalid ProxyJump")]
     [InlineData("UserKnownHostsFile none ~/other", 1, "\"none\" must appear alone")]
+    [InlineData("Host build\n  ProxyJmp bastion", 2, "unknown keyword \"ProxyJmp\": did you mean proxyjump?")]
+    [InlineData("Host build\n  User a\rPort 5", 2, "takes one argument")]
+    [InlineData("=build", 1, "has no keyword")]
     public void Resolve_MalformedLine_NamesFileAndLine(string config, int line, string problem)
     {
         using var dir = new TempDirectory();
@@ -135,5 +138,92 @@ public class SshConfigReaderTests
         ResolvedSshConfig resolved = Resolve(dir, "ProxyJump a,bob@b:2200,ssh://carol@[::1]:2201\n");
         Assert.Equal([new SshJumpHost(null, "a", null), new SshJumpHost("bob", "b", 2200), new SshJumpHost("carol", "::1", 2201)], resolved.JumpHosts);
         Assert.Equal("carol@[::1]:2201", resolved.JumpHosts[2].ToString());
+    }
+
+    [Fact]
+    public void Resolve_KeywordsSshKnows_AreQuiet_UnknownOnesWarn_IgnoreUnknownSilences()
+    {
+        using var dir = new TempDirectory();
+        ResolvedSshConfig resolved = Resolve(dir, "UseKeychain yes\nFrobnicate yes\nIgnoreUnknown Wibble*\nWibbleWobble 1\n");
+        string warning = Assert.Single(resolved.Warnings);
+        Assert.StartsWith($"{dir.File("config")}:2: unknown keyword \"Frobnicate\" is ignored", warning, StringComparison.Ordinal);
+        Assert.Contains($"{dir.File("config")}:1: usekeychain", resolved.Ignored);
+    }
+
+    [Fact]
+    public void Resolve_FifoAndDeviceIncludes_AreNeverOpened()
+    {
+        using var dir = new TempDirectory();
+        Tool.Run("mkfifo", dir.File("fifo"));
+        ResolvedSshConfig resolved = Resolve(dir, $"Include {dir.File("fifo")} /dev/zero\nPort 7\n");
+        Assert.Equal(7, resolved.Port);
+    }
+
+    [Fact]
+    public void Resolve_AFanOfIncludes_StopsAtTheFileBudget()
+    {
+        using var dir = new TempDirectory();
+        for (int i = 0; i < 8; i++)
+        {
+            string next = dir.File($"L{i + 1}");
+            File.WriteAllText(dir.File($"L{i}"), i < 7 ? $"Include {next} {next} {next} {next}\n" : "Port 1\n");
+        }
+
+        var ex = Assert.Throws<SshConfigException>(() => SshConfigReader.Resolve(s_context, SshConfigFile.Only(dir.File("L0"), dir.Path)));
+        Assert.Contains($"more than {SshConfigReader.MaxFiles} OpenSSH config files", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_MoreThanAHundredIdentityFiles_IsAnErrorAsInSsh()
+    {
+        using var dir = new TempDirectory();
+        string config = string.Concat(Enumerable.Range(0, 101).Select(i => $"IdentityFile ~/.ssh/k{i}\n"));
+        var ex = Assert.Throws<SshConfigException>(() => Resolve(dir, config));
+        Assert.Equal($"{dir.File("config")}:101", ex.Location);
+    }
+
+    [Fact]
+    public void Resolve_ADirectoryGivenAsTheConfig_SaysSo()
+    {
+        using var dir = new TempDirectory();
+        var ex = Assert.Throws<SshConfigException>(() => SshConfigReader.Resolve(s_context, SshConfigFile.Only(dir.Path, dir.Path)));
+        Assert.Contains("is a directory", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Host build\n  HostName %", "ends with a lone %")]
+    [InlineData("Host build\n  HostName build%z", "unknown token %z")]
+    public void Resolve_BadTokenInHostName_NamesFileAndLine(string config, string problem)
+    {
+        using var dir = new TempDirectory();
+        var ex = Assert.Throws<SshConfigException>(() => Resolve(dir, config));
+        Assert.Equal($"{dir.File("config")}:2", ex.Location);
+        Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+
+        // ssh refuses it too (percent_expand), without naming the line.
+        Assert.Throws<InvalidOperationException>(() => Tool.Run("ssh", "-G", "-F", dir.File("config"), "build"));
+    }
+
+    [Theory]
+    [InlineData("Match exec \"true\"\n  ProxyJump bastion", "ProxyJump is set in a block mcp-ssh cannot evaluate (Match exec")]
+    [InlineData("Match final\n  ProxyCommand nc %h %p", "ProxyCommand is set in a block mcp-ssh cannot evaluate (Match final")]
+    [InlineData("Match canonical all\n  StrictHostKeyChecking no", "StrictHostKeyChecking is set in a block")]
+    public void Resolve_TrustSettingBehindAnUnsupportedMatch_IsRefused(string config, string problem)
+    {
+        using var dir = new TempDirectory();
+        var ex = Assert.Throws<SshConfigException>(() => Resolve(dir, config));
+        Assert.Equal($"{dir.File("config")}:2", ex.Location);
+        Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("--ssh-command ssh", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_UnsupportedMatchWithHarmlessSettings_OnlyWarns_AndTheNextHostBlockIsNormal()
+    {
+        using var dir = new TempDirectory();
+        ResolvedSshConfig resolved = Resolve(dir, "Match exec \"true\"\n  Port 1\nHost build\n  ProxyJump bastion\n");
+        Assert.Null(resolved.Port);
+        Assert.Equal("bastion", resolved.ProxyJump);
+        Assert.Single(resolved.Warnings);
     }
 }
