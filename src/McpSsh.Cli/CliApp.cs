@@ -37,7 +37,9 @@ internal static class CliApp
             return ExitCodes.Usage;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { Error = stderr, EnableDefaultExceptionHandler = false });
+        // ProcessTerminationTimeout null: System.CommandLine's own SIGTERM handler would force exit 143 after 2 s
+        // (racing the relay's drain of answers in flight) and throw on a second signal; WithLoggingAsync handles it.
+        return await parse.InvokeAsync(new InvocationConfiguration { Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
     }
 
     /// <summary>Reads a command's settings; a usage error is one line on stderr (the caller exits with Usage).</summary>

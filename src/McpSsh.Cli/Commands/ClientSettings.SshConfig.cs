@@ -108,6 +108,11 @@ internal sealed partial record ClientSettings
             throw new UsageException("--ssh-command is empty; give ssh, or the full path of the OpenSSH client");
         }
 
+        if (!IsRunnable(command))
+        {
+            throw new UsageException($"--ssh-command {command}: no such program{(command.Contains(Path.DirectorySeparatorChar) ? "" : " on PATH")}; install the OpenSSH client or give the full path of ssh");
+        }
+
         if (Given(O.Passphrase) || Given(O.PassphraseFile))
         {
             warnings.Add("--passphrase and --passphrase-file are not used with --ssh-command: ssh never prompts here; load the key into ssh-agent instead");
@@ -128,5 +133,18 @@ internal sealed partial record ClientSettings
             ConnectTimeout = ssh.ConnectTimeout,
             RemoteCommand = ssh.RemoteCommand,
         };
+    }
+
+    /// <summary>A path that exists, or a bare name found on PATH (with Windows' executable extensions).</summary>
+    private static bool IsRunnable(string command)
+    {
+        if (command.Contains(Path.DirectorySeparatorChar) || command.Contains(Path.AltDirectorySeparatorChar))
+        {
+            return File.Exists(command);
+        }
+
+        string[] extensions = OperatingSystem.IsWindows() ? ["", ".exe", ".cmd", ".bat"] : [""];
+        return (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(dir => extensions.Any(ext => File.Exists(Path.Combine(dir, command + ext))));
     }
 }

@@ -27,7 +27,9 @@ public sealed class AgentHostAlgorithm(string name, AgentIdentity identity, Agen
         if (signedWith != expected)
         {
             // An agent that ignores the RSA flags signs with SHA-1, which the server would refuse as a bad signature.
-            throw new SshAgentException($"the ssh-agent at {agent.Path} signed with {signedWith} when asked for {expected} (key {Identity.Fingerprint}); update the agent");
+            throw new SshAgentException(signedWith.Length == 0
+                ? $"the ssh-agent at {agent.Path} answered a signature that is not one when asked for {expected} (key {Identity.Fingerprint})"
+                : $"the ssh-agent at {agent.Path} signed with {signedWith} when asked for {expected} (key {Identity.Fingerprint}); update the agent");
         }
 
         return signature;

@@ -83,7 +83,7 @@ public sealed class SshAgentClient(string path, TimeSpan timeout)
         }
         catch (Exception ex) when (ex is IOException or SocketException or TimeoutException or UnauthorizedAccessException)
         {
-            throw new SshAgentException($"cannot reach the ssh-agent at {Path} to {what}: {ex.Message}; start one (eval $(ssh-agent) && ssh-add) or point SSH_AUTH_SOCK / IdentityAgent at it", ex);
+            throw new SshAgentException($"cannot reach the ssh-agent at {Path} to {what}: {ex.Message.TrimEnd('.')}; start one (eval $(ssh-agent) && ssh-add) or point SSH_AUTH_SOCK / IdentityAgent at it", ex);
         }
     }
 

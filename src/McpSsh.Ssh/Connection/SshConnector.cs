@@ -80,7 +80,9 @@ public static class SshConnector
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                // Asked to stop mid-connect: the blocking connect cannot be interrupted; close whatever it opens.
+                // Asked to stop mid-connect: the blocking connect cannot be interrupted, but closing the tunnels (and
+                // any ProxyCommand) now ends it; the link is closed once the connect gives up.
+                await SshLink.DisposeAllAsync(owned);
                 _ = connecting.ContinueWith(static (done, state) => ((SshLink)state!).DisposeAsync(), link, TaskScheduler.Default);
                 throw;
             }
@@ -95,7 +97,8 @@ public static class SshConnector
                 // A tunnel that says why it failed (a jump host refused to forward) is not a busy server: no retry.
                 if (tunnelFailure is { } failure && verifier.Refusal is null && !authenticated)
                 {
-                    throw new SshConnectException(ConnectFailure.Unreachable, $"cannot reach {options.Endpoint} through {tunnel!.Description}: {failure}", ex);
+                    ConnectFailure kind = tunnel!.Failure is null ? tunnel.SilenceFailure : ConnectFailure.Unreachable;
+                    throw new SshConnectException(kind, $"cannot reach {options.Endpoint} through {tunnel.Description}: {failure}", ex);
                 }
 
                 SshConnectException explained = ConnectErrors.Explain(ex, options, verifier.Refusal, keyNames);

@@ -19,4 +19,7 @@ internal interface ITunnel : IAsyncDisposable
 
     /// <summary>What it likely means when nothing came back through the tunnel at all.</summary>
     string SilenceHint { get; }
+
+    /// <summary>How that silence is reported: a jump host that will not forward is unreachable; a silent command timed out.</summary>
+    ConnectFailure SilenceFailure { get; }
 }

@@ -19,6 +19,7 @@ internal sealed class JumpTunnel : ITunnel
     private readonly Task _relay;
     private readonly CancellationTokenSource _stop = new();
     private int _allowedPort = -1;
+    private int _disposed;
     private Socket? _inbound;
     private string? _failure;
     private bool _answered;
@@ -51,6 +52,8 @@ internal sealed class JumpTunnel : ITunnel
     public Socks5Gate Gate { get; }
 
     public string Description { get; }
+
+    public ConnectFailure SilenceFailure => ConnectFailure.Unreachable;
 
     public string SilenceHint => "the jump host may refuse to forward there (PermitOpen, AllowTcpForwarding) or the server is down";
 
@@ -87,6 +90,11 @@ internal sealed class JumpTunnel : ITunnel
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stop.Cancel();
         Gate.Dispose();
         try

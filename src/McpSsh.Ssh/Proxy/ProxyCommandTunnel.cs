@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using McpSsh.Processes;
 using Microsoft.Extensions.Logging;
 
 namespace McpSsh.Ssh.Proxy;
@@ -17,6 +16,7 @@ internal sealed class ProxyCommandTunnel : ITunnel
     private readonly CancellationTokenSource _stop = new();
     private string? _failure;
     private bool _answered;
+    private int _disposed;
 
     public ProxyCommandTunnel(string command, ILogger logger)
     {
@@ -46,6 +46,8 @@ internal sealed class ProxyCommandTunnel : ITunnel
 
     public string Description { get; }
 
+    public ConnectFailure SilenceFailure => ConnectFailure.Timeout;
+
     public string SilenceHint => "the command did not reach an SSH server (run it by hand to see what it does)";
 
     public bool Answered => Volatile.Read(ref _answered);
@@ -70,20 +72,22 @@ internal sealed class ProxyCommandTunnel : ITunnel
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stop.Cancel();
         Gate.Dispose();
-        if (!_process.HasExited)
+        // The command and whatever it started (ssh -W, a shell's children): it carries only bytes, nothing to drain.
+        try
         {
-            ProcessSignals.Terminate(_process.Id);
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            try
-            {
-                await _process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
         }
 
         await _relay.ContinueWith(static _ => { }, TaskScheduler.Default);

@@ -204,4 +204,13 @@ public class ClientSshConfigTests
         Assert.Equal(config, s.OpenSsh.ConfigFile);
         Assert.Null(s.OpenSsh.StrictHostKeyChecking);
     }
+
+    [Theory]
+    [InlineData("/nonexistent/ssh", "--ssh-command /nonexistent/ssh: no such program;")]
+    [InlineData("no-such-ssh-client", "--ssh-command no-such-ssh-client: no such program on PATH;")]
+    public void SshCommand_ThatIsNotThere_IsAUsageError(string command, string message)
+    {
+        var ex = Assert.Throws<UsageException>(() => Parse("--host", "build", "--no-ssh-config", "--ssh-command", command));
+        Assert.StartsWith(message, ex.Message, StringComparison.Ordinal);
+    }
 }
