@@ -1,0 +1,2 @@
+#!/bin/bash
+exec node /tmp/mcpv2/legacy-server.mjs
