@@ -12,22 +12,14 @@ namespace McpSsh.Ssh.Proxy;
 /// before a channel is opened. SSH.NET in turn reaches that socket only through the password-checked
 /// <see cref="Socks5Gate"/>.
 /// </summary>
-internal sealed class JumpTunnel : ITunnel
+internal sealed class JumpTunnel : GatedTunnel
 {
-    private readonly SshClient _jump;
     private readonly ForwardedPortLocal _forward;
-    private readonly Task _relay;
-    private readonly CancellationTokenSource _stop = new();
     private int _allowedPort = -1;
-    private int _disposed;
-    private Socket? _inbound;
-    private string? _failure;
-    private bool _answered;
 
     public JumpTunnel(SshClient jump, string jumpName, string host, int port)
+        : base($"jump host {jumpName}")
     {
-        _jump = jump;
-        Description = $"jump host {jumpName}";
         _forward = new ForwardedPortLocal("127.0.0.1", 0, host, (uint)port);
         _forward.RequestReceived += Veto;
         _forward.Exception += (_, e) =>
@@ -38,28 +30,18 @@ internal sealed class JumpTunnel : ITunnel
                 return;
             }
 
-            _failure ??= $"{jumpName} could not open a channel to {host}:{port} ({e.Exception.Message}); check that it may forward there (PermitOpen, AllowTcpForwarding)";
+            Fail($"{jumpName} could not open a channel to {host}:{port} ({e.Exception.Message}); check that it may forward there (PermitOpen, AllowTcpForwarding)");
             // SSH.NET keeps the refused connection open; closing our side now makes the client fail at once, not time out.
-            _stop.Cancel();
-            Volatile.Read(ref _inbound)?.Dispose();
+            Abort();
         };
-        _jump.AddForwardedPort(_forward);
+        jump.AddForwardedPort(_forward);
         _forward.Start();
-        Gate = new Socks5Gate();
-        _relay = RunAsync();
+        Start();
     }
 
-    public Socks5Gate Gate { get; }
+    public override ConnectFailure SilenceFailure => ConnectFailure.Unreachable;
 
-    public string Description { get; }
-
-    public ConnectFailure SilenceFailure => ConnectFailure.Unreachable;
-
-    public string SilenceHint => "the jump host may refuse to forward there (PermitOpen, AllowTcpForwarding) or the server is down";
-
-    public bool Answered => Volatile.Read(ref _answered);
-
-    public string? Failure => _failure;
+    public override string SilenceHint => "the jump host may refuse to forward there (PermitOpen, AllowTcpForwarding) or the server is down";
 
     private void Veto(object? sender, PortForwardEventArgs e)
     {
@@ -70,33 +52,18 @@ internal sealed class JumpTunnel : ITunnel
         }
     }
 
-    private async Task RunAsync()
+    /// <summary>A socket bound first, so the veto knows its port before it connects to the forwarding listener.</summary>
+    protected override async Task<Stream> OpenFarEndAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            using Socket inbound = await Gate.AcceptAsync(_stop.Token);
-            Volatile.Write(ref _inbound, inbound);
-            var outbound = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            outbound.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            Volatile.Write(ref _allowedPort, ((IPEndPoint)outbound.LocalEndPoint!).Port);
-            await outbound.ConnectAsync(new IPEndPoint(IPAddress.Loopback, (int)_forward.BoundPort), _stop.Token);
-            await Relay.Run(new NetworkStream(inbound, ownsSocket: false), new NetworkStream(outbound, ownsSocket: true), () => Volatile.Write(ref _answered, true));
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            _failure ??= $"the tunnel through {Description} failed: {ex.Message}";
-        }
+        var outbound = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        outbound.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        Volatile.Write(ref _allowedPort, ((IPEndPoint)outbound.LocalEndPoint!).Port);
+        await outbound.ConnectAsync(new IPEndPoint(IPAddress.Loopback, (int)_forward.BoundPort), cancellationToken);
+        return new NetworkStream(outbound, ownsSocket: true);
     }
 
-    public async ValueTask DisposeAsync()
+    protected override ValueTask CloseFarEndAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
-        _stop.Cancel();
-        Gate.Dispose();
         try
         {
             _forward.Stop();
@@ -107,8 +74,7 @@ internal sealed class JumpTunnel : ITunnel
         }
 
         _forward.Dispose();
-        await _relay.ContinueWith(static _ => { }, TaskScheduler.Default);
-        _stop.Dispose();
+        return ValueTask.CompletedTask;
     }
 }
 

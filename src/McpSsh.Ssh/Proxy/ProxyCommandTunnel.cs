@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 
 namespace McpSsh.Ssh.Proxy;
@@ -9,18 +8,14 @@ namespace McpSsh.Ssh.Proxy;
 /// <c>$SHELL -c "exec CMD"</c>, or <c>cmd /c</c> on Windows), its stderr logged. SSH.NET reaches it through the
 /// password-checked <see cref="Socks5Gate"/>.
 /// </summary>
-internal sealed class ProxyCommandTunnel : ITunnel
+internal sealed class ProxyCommandTunnel : GatedTunnel
 {
     private readonly Process _process;
-    private readonly Task _relay;
-    private readonly CancellationTokenSource _stop = new();
-    private string? _failure;
-    private bool _answered;
-    private int _disposed;
+    private string? _said;
 
     public ProxyCommandTunnel(string command, ILogger logger)
+        : base($"ProxyCommand {command}")
     {
-        Description = $"ProxyCommand {command}";
         var start = OperatingSystem.IsWindows()
             ? new ProcessStartInfo("cmd.exe") { ArgumentList = { "/c", command } }
             : new ProcessStartInfo(Environment.GetEnvironmentVariable("SHELL") is { Length: > 0 } shell ? shell : "/bin/sh") { ArgumentList = { "-c", "exec " + command } };
@@ -33,53 +28,30 @@ internal sealed class ProxyCommandTunnel : ITunnel
         {
             if (e.Data is { } line)
             {
-                _failure = $"ProxyCommand said: {line}";
+                Volatile.Write(ref _said, $"ProxyCommand said: {line}");
                 logger.LogWarning("ProxyCommand: {Line}", line);
             }
         };
         _process.BeginErrorReadLine();
-        Gate = new Socks5Gate();
-        _relay = RunAsync();
+        Start();
     }
 
-    public Socks5Gate Gate { get; }
+    public override ConnectFailure SilenceFailure => ConnectFailure.Timeout;
 
-    public string Description { get; }
+    public override string SilenceHint => "the command did not reach an SSH server (run it by hand to see what it does)";
 
-    public ConnectFailure SilenceFailure => ConnectFailure.Timeout;
-
-    public string SilenceHint => "the command did not reach an SSH server (run it by hand to see what it does)";
-
-    public bool Answered => Volatile.Read(ref _answered);
-
-    public string? Failure => _failure ?? (_process.HasExited ? $"ProxyCommand exited with status {_process.ExitCode}" : null);
+    /// <summary>The command's last stderr line says most; else why the relay ended; else its exit status.</summary>
+    public override string? Failure =>
+        Volatile.Read(ref _said) ?? base.Failure ?? (_process.HasExited ? $"ProxyCommand exited with status {_process.ExitCode}" : null);
 
     public int Pid => _process.Id;
 
-    private async Task RunAsync()
-    {
-        try
-        {
-            using Socket inbound = await Gate.AcceptAsync(_stop.Token);
-            var process = new DuplexStream(_process.StandardOutput.BaseStream, _process.StandardInput.BaseStream);
-            await Relay.Run(new NetworkStream(inbound, ownsSocket: false), process, () => Volatile.Write(ref _answered, true));
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            _failure ??= $"the {Description} tunnel failed: {ex.Message}";
-        }
-    }
+    protected override Task<Stream> OpenFarEndAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<Stream>(new DuplexStream(_process.StandardOutput.BaseStream, _process.StandardInput.BaseStream));
 
-    public async ValueTask DisposeAsync()
+    /// <summary>The command and whatever it started (ssh -W, a shell's children): it carries only bytes, nothing to drain.</summary>
+    protected override async ValueTask CloseFarEndAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
-        _stop.Cancel();
-        Gate.Dispose();
-        // The command and whatever it started (ssh -W, a shell's children): it carries only bytes, nothing to drain.
         try
         {
             _process.Kill(entireProcessTree: true);
@@ -89,9 +61,7 @@ internal sealed class ProxyCommandTunnel : ITunnel
         {
             // Already exited.
         }
-
-        await _relay.ContinueWith(static _ => { }, TaskScheduler.Default);
-        _process.Dispose();
-        _stop.Dispose();
     }
+
+    protected override void Release() => _process.Dispose();
 }
