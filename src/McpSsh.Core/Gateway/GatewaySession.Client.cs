@@ -62,13 +62,13 @@ public sealed partial class GatewaySession
         JsonObject? parameters = request["params"] as JsonObject;
         Task work = method switch
         {
-            "initialize" => InitializeAsync(clientId, parameters ?? []),
-            "ping" => Answer(clientId, new JsonObject()),
-            "tools/list" => ListAsync(clientId, method, "tools", parameters),
-            "prompts/list" => ListAsync(clientId, method, "prompts", parameters),
-            "resources/list" => ListAsync(clientId, method, "resources", parameters),
-            "resources/templates/list" => ListAsync(clientId, method, "resourceTemplates", parameters),
-            "logging/setLevel" => BroadcastRequestAsync(clientId, request),
+            McpMethods.Initialize => InitializeAsync(clientId, parameters ?? []),
+            McpMethods.Ping => Answer(clientId, new JsonObject()),
+            McpMethods.ToolsList => ListAsync(clientId, method, "tools", parameters),
+            McpMethods.PromptsList => ListAsync(clientId, method, "prompts", parameters),
+            McpMethods.ResourcesList => ListAsync(clientId, method, "resources", parameters),
+            McpMethods.ResourceTemplatesList => ListAsync(clientId, method, "resourceTemplates", parameters),
+            McpMethods.SetLevel => BroadcastRequestAsync(clientId, request),
             _ => RouteAsync(clientId, method, request),
         };
 
@@ -90,7 +90,7 @@ public sealed partial class GatewaySession
         Backend? backend = await FindOwnerAsync(method, request["params"] as JsonObject);
         if (backend is null)
         {
-            bool known = method is "tools/call" or "prompts/get" or "resources/read" or "resources/subscribe" or "resources/unsubscribe" or "completion/complete";
+            bool known = method is McpMethods.ToolsCall or McpMethods.PromptsGet or McpMethods.ResourcesRead or McpMethods.ResourcesSubscribe or McpMethods.ResourcesUnsubscribe or McpMethods.Complete;
             ReplyError(clientId, known ? JsonRpcErrorCode.InvalidParams : JsonRpcErrorCode.MethodNotFound, known
                 ? $"{method}: {DescribeTarget(request["params"] as JsonObject)} is not offered by any backend"
                 : $"method {method} is not supported by the gateway and names no tool, prompt or resource of a backend");
@@ -129,7 +129,7 @@ public sealed partial class GatewaySession
             return false;
         }
 
-        if (method == "completion/complete" && parameters["ref"] is JsonObject reference)
+        if (method == McpMethods.Complete && parameters["ref"] is JsonObject reference)
         {
             return JsonText.String(reference["type"]) == "ref/prompt"
                 ? TryRename(_prompts, reference, out owner)
@@ -184,7 +184,7 @@ public sealed partial class GatewaySession
         List<Backend> ready;
         lock (_lock)
         {
-            _clientInitialized |= method == "notifications/initialized";
+            _clientInitialized |= method == McpMethods.Initialized;
             ready = _backends.Where(b => b.State == BackendState.Ready).ToList();
         }
 

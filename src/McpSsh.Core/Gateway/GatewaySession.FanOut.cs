@@ -59,7 +59,7 @@ public sealed partial class GatewaySession
             parameters = _clientInitializeParams;
         }
 
-        JsonObject response = (await RequestAsync(backend, "initialize", parameters)).ToObject();
+        JsonObject response = (await RequestAsync(backend, McpMethods.Initialize, parameters)).ToObject();
         if (response["result"] is not JsonObject result || !JsonText.IsWritable(result))
         {
             // An initialize result the gateway cannot write back (a lone surrogate in it) would fail the merged
@@ -88,7 +88,7 @@ public sealed partial class GatewaySession
 
         if (clientInitialized)
         {
-            SendToBackend(backend, new JsonObject { ["jsonrpc"] = "2.0", ["method"] = "notifications/initialized" });
+            SendToBackend(backend, new JsonObject { ["jsonrpc"] = "2.0", ["method"] = McpMethods.Initialized });
         }
 
         return true;
@@ -208,7 +208,7 @@ public sealed partial class GatewaySession
     private async Task RefreshViewsAsync()
     {
         List<Backend> backends = await ReadyOrRestartedAsync();
-        (string Method, string Key)[] lists = [("tools/list", "tools"), ("prompts/list", "prompts"), ("resources/list", "resources"), ("resources/templates/list", "resourceTemplates")];
+        (string Method, string Key)[] lists = [(McpMethods.ToolsList, "tools"), (McpMethods.PromptsList, "prompts"), (McpMethods.ResourcesList, "resources"), (McpMethods.ResourceTemplatesList, "resourceTemplates")];
         var answers = await Task.WhenAll(backends.SelectMany(b => lists.Select(async l => (Backend: b, l.Key, Answer: await RequestAsync(b, l.Method, new JsonObject())))));
 
         // Adopted in config order, whatever order the answers came in, so clashing names are suffixed the same way every time.

@@ -55,7 +55,7 @@ public sealed partial class GatewaySession
             capabilities = _mergedCapabilities;
         }
 
-        foreach ((string capability, string method) in new[] { ("tools", "notifications/tools/list_changed"), ("prompts", "notifications/prompts/list_changed"), ("resources", "notifications/resources/list_changed") })
+        foreach ((string capability, string method) in new[] { ("tools", McpMethods.ToolsListChanged), ("prompts", McpMethods.PromptsListChanged), ("resources", McpMethods.ResourcesListChanged) })
         {
             if (capabilities?[capability] is not null)
             {

@@ -452,7 +452,7 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
                 if (answer is not null)
                 {
                     byte[] response = await answer.Task.WaitAsync(_options.ReplayTimeout, _time, _shutdown.Token);
-                    if (what == "initialize" && Replay.DescribeChange(ResultOf(response)) is { } change)
+                    if (what == McpMethods.Initialize && Replay.DescribeChange(ResultOf(response)) is { } change)
                     {
                         _logger.LogReplayChanged(change);
                     }

@@ -42,7 +42,7 @@ public sealed class SessionReplay
     {
         switch (info.Method)
         {
-            case "initialize" when info.Kind == FrameKind.Request:
+            case McpMethods.Initialize when info.Kind == FrameKind.Request:
                 lock (_lock)
                 {
                     _initialize = frame.ToArray();
@@ -50,24 +50,24 @@ public sealed class SessionReplay
                 }
 
                 break;
-            case "notifications/initialized":
+            case McpMethods.Initialized:
                 lock (_lock)
                 {
                     _initialized = true;
                 }
 
                 break;
-            case "logging/setLevel" when info.Kind == FrameKind.Request:
+            case McpMethods.SetLevel when info.Kind == FrameKind.Request:
                 lock (_lock)
                 {
                     _setLevel = frame.ToArray();
                 }
 
                 break;
-            case "resources/subscribe" or "resources/unsubscribe" when info.Kind == FrameKind.Request && UriOf(frame) is { } uri:
+            case McpMethods.ResourcesSubscribe or McpMethods.ResourcesUnsubscribe when info.Kind == FrameKind.Request && UriOf(frame) is { } uri:
                 lock (_lock)
                 {
-                    if (info.Method == "resources/subscribe")
+                    if (info.Method == McpMethods.ResourcesSubscribe)
                     {
                         _subscriptions[uri] = frame.ToArray();
                     }
@@ -125,15 +125,15 @@ public sealed class SessionReplay
                 return frames;
             }
 
-            AddRequest(frames, _initialize, "initialize");
+            AddRequest(frames, _initialize, McpMethods.Initialize);
             if (_initialized)
             {
-                frames.Add((null, """{"jsonrpc":"2.0","method":"notifications/initialized"}"""u8.ToArray(), "notifications/initialized"));
+                frames.Add((null, """{"jsonrpc":"2.0","method":"notifications/initialized"}"""u8.ToArray(), McpMethods.Initialized));
             }
 
             if (_setLevel is not null)
             {
-                AddRequest(frames, _setLevel, "logging/setLevel");
+                AddRequest(frames, _setLevel, McpMethods.SetLevel);
             }
 
             foreach ((string uri, byte[] subscribe) in _subscriptions)
