@@ -86,3 +86,13 @@ public enum JsonRpcErrorCode
     /// <summary>2026-07-28: unsupported protocol version (data.supported, data.requested).</summary>
     UnsupportedProtocolVersion = -32022,
 }
+
+/// <summary>2026-07-28: the filter of a <c>subscriptions/listen</c> request (<c>params.notifications</c>) and of its acknowledgement.</summary>
+public static class McpSubscriptionFilter
+{
+    public const string Notifications = "notifications";
+    public const string ToolsListChanged = "toolsListChanged";
+    public const string PromptsListChanged = "promptsListChanged";
+    public const string ResourcesListChanged = "resourcesListChanged";
+    public const string ResourceSubscriptions = "resourceSubscriptions";
+}

@@ -189,7 +189,9 @@ public sealed class RelaySession
 
         if (info.Kind == FrameKind.Request)
         {
-            InFlight.Add(info.Id!);
+            // A listen stays open until the server ends it: at stdin EOF there is no answer to wait for (the
+            // server writes none), and waiting would hold the exit for the whole drain timeout.
+            InFlight.Add(info.Id!, longLived: info.Method == McpMethods.Listen);
         }
         else if (info.CancelledRequestId is not null)
         {

@@ -39,6 +39,10 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
     private readonly HashSet<string> _sentInFlight = new(StringComparer.Ordinal);
     private readonly List<(string Id, byte[] Frame)> _waiting = [];
     private readonly Dictionary<string, TaskCompletionSource<byte[]>> _privateAnswers = new(StringComparer.Ordinal);
+    // Listens re-sent on a new link, by the host's id: true when the server acknowledged, false when it answered (ended it).
+    private readonly Dictionary<string, TaskCompletionSource<bool>> _listenReplays = new(StringComparer.Ordinal);
+    // The host's cancellations of open listens that came while not connected: sent after the replay, which may have re-opened them.
+    private readonly List<byte[]> _cancelsAfterReplay = [];
     private readonly CancellationTokenSource _shutdown = new();
     private IRemoteChannel _link;
     private LinkWriter _writer;
@@ -105,10 +109,12 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
     /// <summary>A frame from the host: sent now when connected; a request waits (bounded) while reconnecting; a notification is dropped then.</summary>
     public void SendFrame(ReadOnlySequence<byte> frame, in FrameInfo info)
     {
-        Replay.OnHostFrame(info, frame);
         LinkWriter writer;
         lock (_lock)
         {
+            // Noted under the lock, so a listen is either waiting here or open in the replay's snapshot, never both.
+            bool cancelsListen = info.CancelledRequestId is { } listen && Replay.Listens.IsOpen(listen);
+            Replay.OnHostFrame(info, frame);
             if (info.CancelledRequestId is { } cancelled)
             {
                 _sentInFlight.Remove(cancelled);
@@ -124,6 +130,10 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
                 {
                     _waiting.Add((info.Id!, frame.ToArray()));
                     _ = ExpireLaterAsync(info.Id!);
+                }
+                else if (cancelsListen && _state != LinkState.Stopped)
+                {
+                    _cancelsAfterReplay.Add(frame.ToArray());
                 }
                 else
                 {
@@ -219,6 +229,7 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
 
             if (pending)
             {
+                Replay.Listens.Close(id); // answered here, so over for the host
                 WriteOutput(JsonRpcErrorWriter.Write(id, JsonRpcErrorCode.InternalError,
                     $"the server's answer was larger than the relay's limit of {_options.MaxFrameBytes} bytes (mcp-ssh --max-frame-bytes)"));
             }
@@ -247,14 +258,34 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
                 return true;
             }
 
+            if (inspection.IsValid && info.Kind == FrameKind.Notification && info.Method == McpMethods.SubscriptionsAcknowledged
+                && OpenListens.SubscriptionIdOf(frame) is { } subscription)
+            {
+                TaskCompletionSource<bool>? replayed;
+                lock (_lock)
+                {
+                    _listenReplays.Remove(subscription, out replayed);
+                }
+
+                if (replayed is not null)
+                {
+                    // The host had its acknowledgement when it opened the listen; this one is for our re-send.
+                    replayed.TrySetResult(true);
+                    return true;
+                }
+            }
+
             if (inspection.IsValid && info.Kind == FrameKind.Response)
             {
+                TaskCompletionSource<bool>? replayed;
                 lock (_lock)
                 {
                     _sentInFlight.Remove(info.Id!);
+                    _listenReplays.Remove(info.Id!, out replayed);
                 }
 
                 Replay.OnRemoteFrame(info, frame);
+                replayed?.TrySetResult(false); // a re-sent listen the server refused or ended: the host gets its answer below
             }
         }
 
@@ -301,7 +332,8 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
             else
             {
                 _state = LinkState.Disconnected;
-                failed = [.. _sentInFlight];
+                // Open listens are not failed: they are re-sent on the next link under the host's id.
+                failed = [.. _sentInFlight.Where(id => !Replay.Listens.IsOpen(id))];
                 _sentInFlight.Clear();
                 startReconnect = !_reconnecting;
                 _reconnecting = true;
@@ -313,6 +345,12 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
             }
 
             _privateAnswers.Clear();
+            foreach (TaskCompletionSource<bool> waiter in _listenReplays.Values)
+            {
+                waiter.TrySetCanceled();
+            }
+
+            _listenReplays.Clear();
         }
 
         _ = Task.Run(async () => await link.DisposeAsync()); // a dead link's close may block; never on this path
@@ -384,7 +422,8 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
             }
 
             StartPump(link, generation);
-            string? replayed = await ReplayAsync(writer, generation);
+            var listens = new HashSet<string>(StringComparer.Ordinal);
+            string? replayed = await ReplayAsync(writer, generation, listens);
             if (replayed is null)
             {
                 lock (_lock)
@@ -398,6 +437,7 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
             }
 
             List<(string Id, byte[] Frame)> waiting;
+            List<byte[]> cancels;
             lock (_lock)
             {
                 if (generation != _generation || _state != LinkState.Replaying)
@@ -413,12 +453,20 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
                 {
                     _sentInFlight.Add(id);
                 }
+
+                cancels = [.. _cancelsAfterReplay];
+                _cancelsAfterReplay.Clear();
             }
 
             _logger.LogReconnected(_options.Endpoint, _time.GetElapsedTime(lostAt).TotalSeconds, replayed);
-            foreach (byte[] notification in Replay.ListChangedNotifications())
+            foreach (byte[] notification in Replay.ListChangedNotifications(listens))
             {
                 WriteOutput(notification);
+            }
+
+            foreach (byte[] cancel in cancels)
+            {
+                writer.Enqueue(new ReadOnlySequence<byte>(cancel));
             }
 
             foreach ((_, byte[] frame) in waiting)
@@ -431,7 +479,8 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
     }
 
     /// <summary>Replays the session on a new link; returns what was replayed, or null if the link failed meanwhile.</summary>
-    private async Task<string?> ReplayAsync(LinkWriter writer, int generation)
+    /// <param name="listens">Filled with the ids of the listens re-established (re-sent and acknowledged).</param>
+    private async Task<string?> ReplayAsync(LinkWriter writer, int generation, HashSet<string> listens)
     {
         var done = new List<string>();
         foreach ((string? privateId, byte[] frame, string what) in Replay.Frames())
@@ -475,9 +524,73 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
             done.Add(what);
         }
 
+        List<OpenListen> open;
         lock (_lock)
         {
-            return generation == _generation ? (done.Count == 0 ? "nothing (the host had not initialized)" : string.Join(", ", done)) : null;
+            // A listen that came while disconnected was never sent: it goes out with the waiting requests, and
+            // the host gets its acknowledgement as usual.
+            open = [.. Replay.Listens.Snapshot().Where(l => !_waiting.Exists(w => w.Id == l.Id))];
+        }
+
+        foreach (OpenListen listen in open)
+        {
+            string? outcome = await ReplayListenAsync(writer, generation, listen, listens);
+            if (outcome is null)
+            {
+                return null;
+            }
+
+            done.Add(outcome);
+        }
+
+        lock (_lock)
+        {
+            return generation == _generation ? (done.Count == 0 ? "nothing (the host had not initialized or opened a listen)" : string.Join(", ", done)) : null;
+        }
+    }
+
+    /// <summary>
+    /// Re-sends an open listen as the host sent it, under the host's own id: the server then stamps what it
+    /// delivers with that id, so the host's notifications resume with nothing rewritten, and the listen's final
+    /// answer and the host's cancellation match it as before. The server's new acknowledgement is swallowed
+    /// (the host had its own when it opened the listen); an answer instead means the server ended the listen,
+    /// and goes to the host. Returns what was replayed, or null if the link failed or the server stayed silent.
+    /// </summary>
+    private async Task<string?> ReplayListenAsync(LinkWriter writer, int generation, OpenListen listen, HashSet<string> listens)
+    {
+        var acknowledged = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            if (generation != _generation)
+            {
+                return null;
+            }
+
+            _listenReplays[listen.Id] = acknowledged;
+            _sentInFlight.Add(listen.Id);
+        }
+
+        string what = $"{McpMethods.Listen} {listen.Id}";
+        try
+        {
+            writer.Enqueue(new ReadOnlySequence<byte>(listen.Frame));
+            if (!await acknowledged.Task.WaitAsync(_options.ReplayTimeout, _time, _shutdown.Token))
+            {
+                return $"{what} (ended by the server)";
+            }
+
+            listens.Add(listen.Id);
+            return what;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogReplayFailed(what, ex is TimeoutException ? $"no acknowledgement within {_options.ReplayTimeout.TotalSeconds:0} s" : ex.Message);
+            lock (_lock)
+            {
+                _listenReplays.Remove(listen.Id);
+            }
+
+            return null;
         }
     }
 
@@ -520,10 +633,10 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
             }
 
             _logger.LogKeepaliveProbe(probe, _options.Endpoint, idle);
-            string id = Replay.NewPrivateId("keepalive");
-            byte[] ping = System.Text.Encoding.UTF8.GetBytes($$"""{"jsonrpc":"2.0","id":{{id}},"method":"ping"}""");
+            // ping, or server/discover in a modern session (SessionReplay.KeepaliveProbe says why); any answer counts.
+            byte[] probeFrame = Replay.KeepaliveProbe(Replay.NewPrivateId("keepalive"));
             // Queued: behind a large frame to a far end that stopped reading it stays unanswered, and the count goes on.
-            writer.Enqueue(new ReadOnlySequence<byte>(ping));
+            writer.Enqueue(new ReadOnlySequence<byte>(probeFrame));
         }
     }
 
@@ -578,6 +691,8 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
             reason = _lastLossReason;
         }
 
+        Replay.Listens.Close(id); // a listen answered here is over for the host
+
         WriteOutput(JsonRpcErrorWriter.Write(id, JsonRpcErrorCode.ConnectionClosed,
             $"not connected to {_options.Endpoint} for {_options.ReconnectWait.TotalSeconds:0} s (lost: {reason}); the request was not sent. mcp-ssh keeps reconnecting"));
     }
@@ -594,6 +709,7 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
             StopFailure = cause;
             waiting = [.. _waiting];
             _waiting.Clear();
+            _cancelsAfterReplay.Clear();
         }
 
         _logger.LogStoppedReconnecting(_options.Endpoint, cause.Message);

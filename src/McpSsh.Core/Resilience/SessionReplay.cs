@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpSsh.JsonRpc;
@@ -7,12 +6,23 @@ using McpSsh.JsonRpc;
 namespace McpSsh.Resilience;
 
 /// <summary>
-/// What a new connection must be told to continue the host's MCP session: the host's original
-/// <c>initialize</c>, <c>notifications/initialized</c>, the last <c>logging/setLevel</c> and every active
-/// <c>resources/subscribe</c>. Replayed requests carry relay-private ids so their answers are swallowed.
+/// What a new connection must be told to continue the host's MCP session. A legacy session (2025-11-25 and
+/// older): the host's original <c>initialize</c>, <c>notifications/initialized</c>, the last
+/// <c>logging/setLevel</c> and every active <c>resources/subscribe</c>, under relay-private ids so their answers
+/// are swallowed. A modern session (2026-07-28) has no handshake to replay: each request carries its envelope;
+/// what must be re-established are the open <c>subscriptions/listen</c> requests (<see cref="Listens"/>).
 /// </summary>
 public sealed class SessionReplay
 {
+    /// <summary>
+    /// Host requests larger than this are not read for their envelope. The envelope is the same on every request
+    /// of a session, so it is read from the first request that has one, and again from each discover and listen
+    /// (rare and small); ordinary requests are not parsed once it is known, nor in a legacy session.
+    /// </summary>
+    private const int EnvelopeScanLimit = 64 * 1024;
+
+    private static readonly string[] s_envelopeKeys = [McpMetaKeys.ProtocolVersion, McpMetaKeys.ClientCapabilities, McpMetaKeys.ClientInfo];
+
     /// <summary>Ids the relay itself uses (keepalive probes, replays); answers with these ids never reach the host.</summary>
     public const string PrivateIdPrefix = "mcp-ssh.internal:";
 
@@ -22,7 +32,27 @@ public sealed class SessionReplay
     private string? _initializeId;
     private byte[]? _setLevel;
     private bool _initialized;
+    private JsonObject? _envelope;
     private long _nextPrivateId;
+
+    /// <summary>The host's open <c>subscriptions/listen</c> requests.</summary>
+    public OpenListens Listens { get; } = new();
+
+    /// <summary>
+    /// The era the host's traffic showed: legacy once it sent <c>initialize</c> (a host that probed with
+    /// <c>server/discover</c> and fell back to initialize is legacy), modern once a request carried the
+    /// 2026-07-28 envelope and no initialize came, unknown before either.
+    /// </summary>
+    public SessionEra Era
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _initialize is not null ? SessionEra.Legacy : _envelope is not null ? SessionEra.Modern : SessionEra.Unknown;
+            }
+        }
+    }
 
     /// <summary>The result the server gave the host's own initialize (to compare a replay's answer with).</summary>
     public JsonObject? InitializeResult { get; private set; }
@@ -40,8 +70,26 @@ public sealed class SessionReplay
     /// <summary>Notes a host frame that matters for the session's state.</summary>
     public void OnHostFrame(FrameInfo info, ReadOnlySequence<byte> frame)
     {
+        if (info.CancelledRequestId is { } cancelled)
+        {
+            Listens.Close(cancelled); // the host ended its listen (or cancelled an ordinary request: nothing to do)
+        }
+
+        if (info.Kind == FrameKind.Request && info.Method != McpMethods.Initialize && frame.Length <= EnvelopeScanLimit
+            && (info.Method is McpMethods.Discover or McpMethods.Listen || (Volatile.Read(ref _envelope) is null && Volatile.Read(ref _initialize) is null))
+            && EnvelopeOf(frame) is { } envelope)
+        {
+            lock (_lock)
+            {
+                _envelope = envelope;
+            }
+        }
+
         switch (info.Method)
         {
+            case McpMethods.Listen when info.Kind == FrameKind.Request:
+                Listens.Open(info.Id!, frame);
+                break;
             case McpMethods.Initialize when info.Kind == FrameKind.Request:
                 lock (_lock)
                 {
@@ -89,6 +137,11 @@ public sealed class SessionReplay
             return;
         }
 
+        if (Listens.Close(info.Id))
+        {
+            return; // the server ended (or refused) a listen
+        }
+
         lock (_lock)
         {
             if (info.Id != _initializeId || InitializeResult is not null)
@@ -128,7 +181,7 @@ public sealed class SessionReplay
             AddRequest(frames, _initialize, McpMethods.Initialize);
             if (_initialized)
             {
-                frames.Add((null, """{"jsonrpc":"2.0","method":"notifications/initialized"}"""u8.ToArray(), McpMethods.Initialized));
+                frames.Add((null, RelayMessages.Notification(McpMethods.Initialized), McpMethods.Initialized));
             }
 
             if (_setLevel is not null)
@@ -177,8 +230,13 @@ public sealed class SessionReplay
         return changes.Count == 0 ? null : string.Join("; ", changes);
     }
 
-    /// <summary>The list_changed notifications to send the host after a reconnect, for what the server declared.</summary>
-    public List<byte[]> ListChangedNotifications()
+    /// <summary>
+    /// The list_changed notifications that tell the host to re-list after a reconnect. Legacy: one per kind the
+    /// server declared in its initialize result. Modern: hosts accept change notifications only through a
+    /// listen, so one per kind each open listen asked for, stamped with that listen's id.
+    /// </summary>
+    /// <param name="listens">Only these listens (ids), e.g. those re-established on a new link; null: every open one.</param>
+    public List<byte[]> ListChangedNotifications(IReadOnlySet<string>? listens = null)
     {
         JsonObject? capabilities;
         lock (_lock)
@@ -187,15 +245,44 @@ public sealed class SessionReplay
         }
 
         var notifications = new List<byte[]>();
-        foreach (string kind in new[] { "tools", "prompts", "resources" })
+        foreach ((string kind, string method) in new[] { ("tools", McpMethods.ToolsListChanged), ("prompts", McpMethods.PromptsListChanged), ("resources", McpMethods.ResourcesListChanged) })
         {
             if (capabilities?[kind] is not null)
             {
-                notifications.Add(Encoding.UTF8.GetBytes($$"""{"jsonrpc":"2.0","method":"notifications/{{kind}}/list_changed"}"""));
+                notifications.Add(RelayMessages.Notification(method));
+            }
+        }
+
+        foreach (OpenListen listen in Listens.Snapshot().Where(l => listens is null || listens.Contains(l.Id)))
+        {
+            foreach (string method in listen.ListChanged)
+            {
+                notifications.Add(RelayMessages.Notification(method, subscriptionId: listen.Id));
             }
         }
 
         return notifications;
+    }
+
+    /// <summary>
+    /// A keepalive probe under <paramref name="privateId"/>, chosen by the era the host showed. Any answer, even
+    /// an error, proves the link alive. Legacy or unknown: <c>ping</c>, which every legacy server answers (a
+    /// legacy-only server may exit on a method it does not know, so <c>server/discover</c> is never sent to
+    /// one) and a modern one answers -32601, still an answer. Modern: <c>server/discover</c> with the host's
+    /// last envelope, the one request every 2026-07-28 server must answer, on its normal path rather than its
+    /// error path (<c>ping</c> no longer exists there).
+    /// </summary>
+    public byte[] KeepaliveProbe(string privateId)
+    {
+        JsonObject? envelope;
+        lock (_lock)
+        {
+            envelope = _initialize is null ? _envelope?.DeepClone().AsObject() : null;
+        }
+
+        return envelope is null
+            ? RelayMessages.Request(privateId, McpMethods.Ping)
+            : RelayMessages.Request(privateId, McpMethods.Discover, envelope);
     }
 
     private void AddRequest(List<(string?, byte[], string)> frames, byte[] original, string what)
@@ -203,6 +290,34 @@ public sealed class SessionReplay
         string id = JsonValue.Create($"{PrivateIdPrefix}replay:{++_nextPrivateId}").ToJsonString();
         ReadOnlySequence<byte> rewritten = FrameRewriter.ReplaceId(new ReadOnlySequence<byte>(original), id) ?? new ReadOnlySequence<byte>(original);
         frames.Add((id, rewritten.ToArray(), what));
+    }
+
+    /// <summary>The 2026-07-28 envelope keys of a request's <c>params._meta</c>, or null when it names no protocol version.</summary>
+    private static JsonObject? EnvelopeOf(ReadOnlySequence<byte> frame)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(frame);
+            if (JsonNode.Parse(ref reader)?["params"]?[McpMetaKeys.Meta] is not JsonObject meta || meta[McpMetaKeys.ProtocolVersion] is not JsonValue)
+            {
+                return null;
+            }
+
+            var envelope = new JsonObject();
+            foreach (string key in s_envelopeKeys)
+            {
+                if (meta[key] is { } value)
+                {
+                    envelope[key] = value.DeepClone();
+                }
+            }
+
+            return envelope;
+        }
+        catch (Exception ex) when (ParserFaults.IsParserFault(ex))
+        {
+            return null;
+        }
     }
 
     private static string? UriOf(ReadOnlySequence<byte> frame)
