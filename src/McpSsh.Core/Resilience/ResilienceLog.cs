@@ -25,8 +25,8 @@ internal static partial class ResilienceLog
     [LoggerMessage(126, LogLevel.Warning, "Stopped reconnecting to {Endpoint}: {Reason}")]
     public static partial void LogStoppedReconnecting(this ILogger logger, string endpoint, string reason);
 
-    [LoggerMessage(127, LogLevel.Debug, "Keepalive probe {Number} to {Endpoint} after {Idle:0.0} s without a frame")]
-    public static partial void LogKeepaliveProbe(this ILogger logger, int number, string endpoint, double idle);
+    [LoggerMessage(127, LogLevel.Debug, "Keepalive probe {Number} ({Method}) to {Endpoint} after {Idle:0.0} s without a frame")]
+    public static partial void LogKeepaliveProbe(this ILogger logger, int number, string method, string endpoint, double idle);
 
     [LoggerMessage(128, LogLevel.Warning, "Replay of {What} on the new connection failed: {Reason}")]
     public static partial void LogReplayFailed(this ILogger logger, string what, string reason);

@@ -632,9 +632,9 @@ public sealed class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstI
                 continue;
             }
 
-            _logger.LogKeepaliveProbe(probe, _options.Endpoint, idle);
             // ping, or server/discover in a modern session (SessionReplay.KeepaliveProbe says why); any answer counts.
-            byte[] probeFrame = Replay.KeepaliveProbe(Replay.NewPrivateId("keepalive"));
+            byte[] probeFrame = Replay.KeepaliveProbe(Replay.NewPrivateId("keepalive"), out string method);
+            _logger.LogKeepaliveProbe(probe, method, _options.Endpoint, idle);
             // Queued: behind a large frame to a far end that stopped reading it stays unanswered, and the count goes on.
             writer.Enqueue(new ReadOnlySequence<byte>(probeFrame));
         }

@@ -272,7 +272,10 @@ public sealed class SessionReplay
     /// last envelope, the one request every 2026-07-28 server must answer, on its normal path rather than its
     /// error path (<c>ping</c> no longer exists there).
     /// </summary>
-    public byte[] KeepaliveProbe(string privateId)
+    public byte[] KeepaliveProbe(string privateId) => KeepaliveProbe(privateId, out _);
+
+    /// <param name="method">The method chosen, for the log.</param>
+    public byte[] KeepaliveProbe(string privateId, out string method)
     {
         JsonObject? envelope;
         lock (_lock)
@@ -280,9 +283,8 @@ public sealed class SessionReplay
             envelope = _initialize is null ? _envelope?.DeepClone().AsObject() : null;
         }
 
-        return envelope is null
-            ? RelayMessages.Request(privateId, McpMethods.Ping)
-            : RelayMessages.Request(privateId, McpMethods.Discover, envelope);
+        method = envelope is null ? McpMethods.Ping : McpMethods.Discover;
+        return RelayMessages.Request(privateId, method, envelope);
     }
 
     private void AddRequest(List<(string?, byte[], string)> frames, byte[] original, string what)
