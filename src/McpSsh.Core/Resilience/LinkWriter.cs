@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using McpSsh.Relay;
 
 namespace McpSsh.Resilience;
@@ -36,6 +35,7 @@ internal sealed class LinkWriter
     private readonly object _gate = new();
     private readonly IRemoteChannel _link;
     private readonly Action<string> _failed;
+    private readonly TimeProvider _time;
     private bool _closed;
     private bool _writing;
     private long _sentSinceHeard;
@@ -45,20 +45,22 @@ internal sealed class LinkWriter
     private ArrayBufferWriter<byte> _burst = new(BatchBytes);
     private ArrayBufferWriter<byte> _bursting = new(BatchBytes);
 
-    public LinkWriter(IRemoteChannel link, Action<string> failed)
+    /// <param name="time">The clock <see cref="InlineWriteStuckFor"/> is measured on (the owner's, so its limit and its message agree).</param>
+    public LinkWriter(IRemoteChannel link, Action<string> failed, TimeProvider time)
     {
         _link = link;
         _failed = failed;
+        _time = time;
         new Thread(Run) { IsBackground = true, Name = "mcp-ssh link writer" }.Start();
     }
 
-    /// <summary>How long the write in progress on the host's reader thread has taken so far (zero when there is none).</summary>
-    public TimeSpan InlineWriteStuckFor
+    /// <summary>How long the write in progress on the host's reader thread has taken so far; null when there is none.</summary>
+    public TimeSpan? InlineWriteStuckFor
     {
         get
         {
             long since = Interlocked.Read(ref _inlineSince);
-            return since == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(since);
+            return since == 0 ? null : _time.GetElapsedTime(since);
         }
     }
 
@@ -123,7 +125,7 @@ internal sealed class LinkWriter
 
             _writing = true;
             Interlocked.Add(ref _sentSinceHeard, _burst.WrittenCount + 1);
-            Interlocked.Exchange(ref _inlineSince, Stopwatch.GetTimestamp());
+            Interlocked.Exchange(ref _inlineSince, Math.Max(1, _time.GetTimestamp())); // zero means none
             (_burst, _bursting) = (_bursting, _burst); // what is being written is no longer held back
         }
 

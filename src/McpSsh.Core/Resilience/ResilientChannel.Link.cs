@@ -1,0 +1,218 @@
+using System.Buffers;
+using McpSsh.Framing;
+using McpSsh.JsonRpc;
+using McpSsh.Relay;
+using Microsoft.Extensions.Logging;
+
+namespace McpSsh.Resilience;
+
+// Frames from the current link, and what its end means: answer what was sent on it, then reconnect.
+public sealed partial class ResilientChannel
+{
+    private void StartPump(IRemoteChannel link, int generation) => _ = Task.Run(async () =>
+    {
+        string? error = null;
+        try
+        {
+            await FramePump.RunAsync(link.Output, _options.MaxFrameBytes, (status, frame) => OnLinkFrame(generation, status, frame), _shutdown.Token, EndOfOutputBurst);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            error = ex.Message;
+        }
+
+        OnLinkLost(generation, error ?? link.CloseReason);
+    });
+
+    /// <summary>One line from a link: the relay's own traffic stays here, everything else goes to the host whole.</summary>
+    private bool OnLinkFrame(int generation, FrameReadStatus status, ReadOnlySequence<byte> frame)
+    {
+        lock (_lock)
+        {
+            if (generation != _generation)
+            {
+                return false; // a replaced link's late bytes
+            }
+
+            _lastReceived = _time.GetTimestamp();
+            _unansweredProbes = 0;
+            _writer.Heard();
+        }
+
+        if (status == FrameReadStatus.Oversized)
+        {
+            AnswerOversized(frame);
+            return true;
+        }
+
+        FrameInspection inspection = default;
+        if (status == FrameReadStatus.Frame)
+        {
+            inspection = FrameInspector.Inspect(frame, captureMethod: true);
+            if (inspection.IsValid && TakeOwnFrame(inspection.Info, frame))
+            {
+                return true;
+            }
+
+            if (inspection.IsValid && inspection.Info.Kind == FrameKind.Response)
+            {
+                NoteAnswer(inspection.Info, frame);
+            }
+        }
+
+        // Everything else, including what the relay will reject, goes on whole (with what checking it found).
+        WriteOutput(frame, inspection);
+        return true;
+    }
+
+    /// <summary>Only the head of a line over the limit arrived; passing it on would read as garbage. Answer its request, as the relay would.</summary>
+    private void AnswerOversized(ReadOnlySequence<byte> head)
+    {
+        string? id = FrameInspector.TryRecoverId(head);
+        _logger.LogOversizedFrameFromRemote(_options.Endpoint, _options.MaxFrameBytes, id ?? "null");
+        bool pending;
+        lock (_lock)
+        {
+            pending = id is not null && _sentInFlight.Remove(id);
+        }
+
+        if (pending)
+        {
+            Replay.Listens.Close(id); // answered here, so over for the host
+            WriteOutput(JsonRpcErrorWriter.Write(id, JsonRpcErrorCode.InternalError,
+                $"the server's answer was larger than the relay's limit of {_options.MaxFrameBytes} bytes (mcp-ssh --max-frame-bytes)"));
+        }
+    }
+
+    /// <summary>
+    /// True for the relay's own traffic, which never reaches the host: anything under a private id (keepalive and
+    /// replay answers; a far end that echoes, like <c>cat</c>, sends the requests themselves back) and the
+    /// acknowledgement of a listen the replay re-sent (the host had its own when it opened the listen).
+    /// </summary>
+    private bool TakeOwnFrame(in FrameInfo info, ReadOnlySequence<byte> frame)
+    {
+        if (SessionReplay.IsPrivateId(info.Id))
+        {
+            TaskCompletionSource<byte[]>? answered = null;
+            lock (_lock)
+            {
+                if (info.Kind == FrameKind.Response)
+                {
+                    _privateAnswers.Remove(info.Id!, out answered);
+                }
+            }
+
+            answered?.TrySetResult(frame.ToArray());
+            return true;
+        }
+
+        if (info.Kind != FrameKind.Notification || info.Method != McpMethods.SubscriptionsAcknowledged
+            || OpenListens.SubscriptionIdOf(frame) is not { } subscription)
+        {
+            return false;
+        }
+
+        TaskCompletionSource<bool>? replayed;
+        lock (_lock)
+        {
+            _listenReplays.Remove(subscription, out replayed);
+        }
+
+        replayed?.TrySetResult(true);
+        return replayed is not null;
+    }
+
+    /// <summary>An answer to one of the host's requests: no longer in flight; it may end a listen, or be the initialize result.</summary>
+    private void NoteAnswer(in FrameInfo info, ReadOnlySequence<byte> frame)
+    {
+        TaskCompletionSource<bool>? replayed;
+        lock (_lock)
+        {
+            _sentInFlight.Remove(info.Id!);
+            _listenReplays.Remove(info.Id!, out replayed);
+        }
+
+        Replay.OnRemoteFrame(info, frame);
+        replayed?.TrySetResult(false); // a re-sent listen the server refused or ended: the host gets this answer
+    }
+
+    /// <summary>The link is gone: answer what was sent on it, then reconnect (or end, with --no-reconnect).</summary>
+    private void OnLinkLost(int generation, string reason)
+    {
+        List<string> failed;
+        IRemoteChannel link;
+        LinkWriter lostWriter;
+        bool startReconnect;
+        lock (_lock)
+        {
+            if (generation != _generation || _state is LinkState.Disconnected or LinkState.Stopped)
+            {
+                return;
+            }
+
+            if (_closing)
+            {
+                // The session is ending (host EOF): the link's end is expected; let the relay finish.
+                _closeReason = reason;
+                _state = LinkState.Stopped;
+                CompleteOutput();
+                return;
+            }
+
+            link = _link;
+            lostWriter = _writer;
+            _writer.Stop();
+            _lastLossReason = reason;
+            if (!_options.Reconnect)
+            {
+                // Exit-on-loss, as without reconnect: the relay answers what is in flight and ends.
+                _state = LinkState.Stopped;
+                _closeReason = reason;
+                failed = [];
+                startReconnect = false;
+            }
+            else
+            {
+                _state = LinkState.Disconnected;
+                // Open listens are not failed: they are re-sent on the next link under the host's id.
+                failed = [.. _sentInFlight.Where(id => !Replay.Listens.IsOpen(id))];
+                _sentInFlight.Clear();
+                startReconnect = !_reconnecting;
+                _reconnecting = true;
+            }
+
+            foreach (TaskCompletionSource<byte[]> waiter in _privateAnswers.Values)
+            {
+                waiter.TrySetCanceled();
+            }
+
+            _privateAnswers.Clear();
+            foreach (TaskCompletionSource<bool> waiter in _listenReplays.Values)
+            {
+                waiter.TrySetCanceled();
+            }
+
+            _listenReplays.Clear();
+        }
+
+        _ = Task.Run(async () => await link.DisposeAsync()); // a dead link's close may block; never on this path
+        if (!_options.Reconnect)
+        {
+            CompleteOutput();
+            return;
+        }
+
+        _logger.LogLinkLost(_options.Endpoint, reason, failed.Count);
+        foreach (string id in failed)
+        {
+            WriteOutput(JsonRpcErrorWriter.Write(id, JsonRpcErrorCode.ConnectionClosed,
+                $"connection to {_options.Endpoint} lost: {reason}. mcp-ssh is reconnecting; retry the request"));
+        }
+
+        _ = WatchStuckWriteAsync(lostWriter);
+        if (startReconnect)
+        {
+            _ = Task.Run(ReconnectLoopAsync);
+        }
+    }
+}
