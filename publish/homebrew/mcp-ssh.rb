@@ -1,6 +1,6 @@
 # Homebrew formula for release builds. publish/fill-manifests (run by scripts/release and by the release
-# workflow) replaces VERSION and the SHA256_* values with those of the uploaded archives
-# (mcp-ssh-VERSION-{osx-arm64,osx-x64,linux-x64,linux-arm64}.tar.gz, each holding mcp-ssh, LICENSE, README.md).
+# workflow) fills in the version and the SHA256_* values of the uploaded archives
+# (mcp-ssh-<version>-{osx-arm64,osx-x64,linux-x64,linux-arm64}.tar.gz, each holding mcp-ssh, LICENSE, README.md).
 class McpSsh < Formula
   desc "Use MCP servers on another machine over SSH, as if they were local"
   homepage "https://github.com/mcp-ssh/mcp-ssh"
