@@ -18,6 +18,7 @@ internal static class CliApp
     {
         RootCommand root = ClientCommand.Create((parse, token) => RunClientAsync(parse, stdin, stdout, stderr, token));
         root.Subcommands.Add(GatewayCommand.Create((parse, token) => RunGatewayAsync(parse, stdin, stdout, stderr, token)));
+        VersionOutput.Register(root, stdout);
         root.Subcommands.Add(ServeCommand.Create((parse, token) => OperatingSystem.IsWindows() ? RefuseServeOnWindows(stderr) : RunServeAsync(parse, stderr, token)));
 
         // Python spellings (argparse prefixes, --flag=value) for the client and for serve, the two drop-ins.

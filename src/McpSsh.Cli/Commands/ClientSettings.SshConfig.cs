@@ -19,7 +19,7 @@ internal sealed partial record ClientSettings
     /// the Python client's default (port 8022, user mcp, key ~/.ssh/m2m_mcp_server_ssh_client).
     /// </summary>
     private static (SshConnectOptions Ssh, ResolvedSshConfig Config) ResolveConnection(
-        ParseResult parse, Func<string, string?> environment, List<string> warnings, TimeSpan flagTimeout)
+        ParseResult parse, Platform.HostEnvironment platform, List<string> warnings, TimeSpan flagTimeout)
     {
         bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
         if (Given(O.SshConfig) && parse.GetValue(O.NoSshConfig))
@@ -27,8 +27,8 @@ internal sealed partial record ClientSettings
             throw new UsageException("--ssh-config and --no-ssh-config cannot be combined");
         }
 
-        var sshConfig = ClientSshConfig.Create(parse.GetValue(O.SshConfig) is { } file ? PathExpansion.Expand(file) : null,
-            parse.GetValue(O.NoSshConfig), PathExpansion.Home, environment);
+        var sshConfig = ClientSshConfig.Create(parse.GetValue(O.SshConfig) is { } file ? PathExpansion.Expand(file, platform) : null,
+            parse.GetValue(O.NoSshConfig), platform);
         string hostArgument = parse.GetValue(O.Host)!;
         int? flagPort = Given(O.Port) ? parse.GetValue(O.Port) : null;
         string? flagUser = Given(O.Username) ? parse.GetValue(O.Username) : null;
@@ -43,13 +43,13 @@ internal sealed partial record ClientSettings
         List<string> keys = [];
         if (Given(O.ClientKey) || config.IdentityFiles.Count == 0)
         {
-            keys.Add(PathExpansion.Expand(parse.GetValue(O.ClientKey)!));
+            keys.Add(PathExpansion.Expand(parse.GetValue(O.ClientKey)!, platform));
         }
 
         keys.AddRange(config.IdentityFiles.Select(f => sshConfig.Expand(tokens, f, "IdentityFile")));
 
-        IReadOnlyList<string> knownHosts = Given(O.KnownHosts) ? [PathExpansion.Expand(parse.GetValue(O.KnownHosts)!)]
-            : sshConfig.KnownHostsFiles(config, tokens) ?? [PathExpansion.Expand(parse.GetValue(O.KnownHosts)!)];
+        IReadOnlyList<string> knownHosts = Given(O.KnownHosts) ? [PathExpansion.Expand(parse.GetValue(O.KnownHosts)!, platform)]
+            : sshConfig.KnownHostsFiles(config, tokens) ?? [PathExpansion.Expand(parse.GetValue(O.KnownHosts)!, platform)];
 
         HostKeyPolicy policy = parse.GetValue(O.DisableHostKeyChecking) ? HostKeyPolicy.Disabled
             : parse.GetValue(O.AcceptNew) ? HostKeyPolicy.AcceptNew
@@ -71,9 +71,9 @@ internal sealed partial record ClientSettings
             AgentPath = sshConfig.AgentPath(config, tokens),
             IdentitiesOnly = config.IdentitiesOnly ?? false,
             CertificateFiles = [.. config.CertificateFiles.Select(f => sshConfig.Expand(tokens, f, "CertificateFile"))],
-            Passphrase = ResolvePassphrase(parse, environment, warnings),
+            Passphrase = ResolvePassphrase(parse, platform.Variable, warnings),
             // "UserKnownHostsFile none": nothing is known and nothing can be recorded.
-            KnownHostsPath = knownHosts.Count > 0 ? knownHosts[0] : (OperatingSystem.IsWindows() ? "NUL" : "/dev/null"),
+            KnownHostsPath = knownHosts.Count > 0 ? knownHosts[0] : (platform.IsWindows ? "NUL" : "/dev/null"),
             ReadOnlyKnownHostsPaths = [.. knownHosts.Skip(1), .. sshConfig.GlobalKnownHostsFiles(config, tokens)],
             HostKeyAlias = config.HostKeyAlias,
             HashKnownHosts = config.HashKnownHosts ?? false,

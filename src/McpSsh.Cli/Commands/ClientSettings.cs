@@ -32,8 +32,13 @@ internal sealed partial record ClientSettings(
     /// <summary>Keepalive, reconnect and replay (the endpoint and frame limit are filled in by the runner).</summary>
     public Resilience.ResilienceOptions Resilience { get; init; } = new();
 
-    public static ClientSettings From(ParseResult parse, Func<string, string?> environment)
+    public static ClientSettings From(ParseResult parse, Func<string, string?> environment) =>
+        From(parse, Platform.HostEnvironment.Current with { Variable = environment });
+
+    /// <summary>The settings, with home, ~/.ssh and environment variables from <paramref name="host"/> (tests inject Windows and macOS).</summary>
+    public static ClientSettings From(ParseResult parse, Platform.HostEnvironment host)
     {
+        Func<string, string?> environment = host.Variable;
         var warnings = new List<string>();
         bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
 
@@ -98,9 +103,9 @@ internal sealed partial record ClientSettings(
         }
 
         string clientKey = parse.GetValue(O.ClientKey)!;
-        (SshConnectOptions ssh, Ssh.Config.ResolvedSshConfig config) = ResolveConnection(parse, environment, warnings, TimeSpan.FromSeconds(timeout));
+        (SshConnectOptions ssh, Ssh.Config.ResolvedSshConfig config) = ResolveConnection(parse, host, warnings, TimeSpan.FromSeconds(timeout));
 
-        string? logFile = parse.GetValue(O.LogFile) is { } lf ? PathExpansion.Expand(lf) : null;
+        string? logFile = parse.GetValue(O.LogFile) is { } lf ? PathExpansion.Expand(lf, host) : null;
         // ServerAliveInterval and ServerAliveCountMax from ssh_config map onto our probes when the flags are not given.
         double keepalive = Given(O.Keepalive) ? parse.GetValue(O.Keepalive) : config.ServerAliveIntervalSeconds ?? parse.GetValue(O.Keepalive);
         double reconnectWait = parse.GetValue(O.ReconnectWait);
@@ -111,7 +116,7 @@ internal sealed partial record ClientSettings(
         }
 
         string? token = parse.GetValue(O.KeyServerToken) ?? environment(KeyServerTokenVariable);
-        bool defaultKey = clientKey == O.DefaultClientKey && ssh.PrivateKeyPath == PathExpansion.Expand(O.DefaultClientKey);
+        bool defaultKey = clientKey == O.DefaultClientKey && ssh.PrivateKeyPath == PathExpansion.Expand(O.DefaultClientKey, host);
         return new ClientSettings(ssh, level, logFile, maxFrame, GenerateMissingKey: defaultKey || useKeyServer, warnings)
         {
             OpenSsh = OpenSshFrom(parse, config, ssh, warnings),

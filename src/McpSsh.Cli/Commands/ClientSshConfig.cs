@@ -1,3 +1,4 @@
+using McpSsh.Platform;
 using McpSsh.Ssh;
 using McpSsh.Ssh.Agent;
 using McpSsh.Ssh.Config;
@@ -13,22 +14,32 @@ namespace McpSsh.Cli.Commands;
 internal sealed class ClientSshConfig
 {
     /// <summary>ssh's default identities that mcp-ssh can use (jump hosts, which the Python defaults do not cover).</summary>
-    private static readonly string[] s_sshDefaultKeys = ["~/.ssh/id_rsa", "~/.ssh/id_ecdsa", "~/.ssh/id_ed25519"];
+    private static readonly string[] s_sshDefaultKeys = ["id_rsa", "id_ecdsa", "id_ed25519"];
 
     private readonly IReadOnlyList<SshConfigFile>? _files;
+    private readonly HostEnvironment _host;
     private readonly string _home;
-    private readonly Func<string, string?> _environment;
 
-    private ClientSshConfig(IReadOnlyList<SshConfigFile>? files, string home, Func<string, string?> environment)
+    private ClientSshConfig(IReadOnlyList<SshConfigFile>? files, HostEnvironment host)
     {
         _files = files;
-        _home = home;
-        _environment = environment;
+        _host = host;
+        _home = host.Home;
     }
 
     /// <summary>--no-ssh-config: nothing is read; --ssh-config FILE: only FILE (as ssh -F); else ssh's two files.</summary>
     public static ClientSshConfig Create(string? configFile, bool disabled, string home, Func<string, string?> environment) =>
-        new(disabled ? null : configFile is not null ? SshConfigFile.Only(configFile, home) : SshConfigFile.Defaults(home), home, environment);
+        Create(configFile, disabled, HostEnvironment.Current with { Home = home, Variable = environment });
+
+    /// <summary>As above, with every path rule (home, ~/.ssh, the system config, the agent) from <paramref name="host"/>.</summary>
+    public static ClientSshConfig Create(string? configFile, bool disabled, HostEnvironment host) =>
+        new(disabled ? null : configFile is not null ? SshConfigFile.Only(configFile, host) : SshConfigFile.Defaults(host), host);
+
+    /// <summary>The user's known_hosts: ~/.ssh/known_hosts (%USERPROFILE%\.ssh\known_hosts on Windows).</summary>
+    public string DefaultKnownHosts => _host.Join(_host.SshDirectory, "known_hosts");
+
+    /// <summary>ssh's default identities in the user's ~/.ssh, in ssh's order.</summary>
+    public IReadOnlyList<string> DefaultIdentityFiles => [.. s_sshDefaultKeys.Select(name => _host.Join(_host.SshDirectory, name))];
 
     public ResolvedSshConfig Resolve(string host, string? userFromCommandLine, int? portFromCommandLine)
     {
@@ -74,7 +85,7 @@ internal sealed class ClientSshConfig
         string? fromConfig = config.IdentityAgent;
         if (fromConfig is null or "SSH_AUTH_SOCK")
         {
-            return AgentTransport.DefaultPath(_environment, OperatingSystem.IsWindows());
+            return AgentTransport.DefaultPath(_host.Variable, _host.IsWindows);
         }
 
         if (fromConfig == "none")
@@ -84,7 +95,7 @@ internal sealed class ClientSshConfig
 
         if (fromConfig.StartsWith('$'))
         {
-            return _environment(fromConfig.TrimStart('$').Trim('{', '}')) is { Length: > 0 } value ? value : null;
+            return _host.Variable(fromConfig.TrimStart('$').Trim('{', '}')) is { Length: > 0 } value ? value : null;
         }
 
         return AgentTransport.IsNamedPipe(fromConfig) ? fromConfig : Expand(tokens, fromConfig, "IdentityAgent");
@@ -105,8 +116,8 @@ internal sealed class ClientSshConfig
         SshConfigTokens tokens = Tokens(config, host, port, user);
         IReadOnlyList<string> keys = config.IdentityFiles.Count > 0
             ? [.. config.IdentityFiles.Select(f => Expand(tokens, f, "IdentityFile"))]
-            : [.. s_sshDefaultKeys.Select(f => Expand(tokens, f, "IdentityFile"))];
-        IReadOnlyList<string> knownHosts = KnownHostsFiles(config, tokens) ?? [Path.Join(_home, ".ssh", "known_hosts")];
+            : DefaultIdentityFiles;
+        IReadOnlyList<string> knownHosts = KnownHostsFiles(config, tokens) ?? [DefaultKnownHosts];
         return target with
         {
             Host = host,
@@ -119,7 +130,7 @@ internal sealed class ClientSshConfig
             AgentPath = AgentPath(config, tokens),
             IdentitiesOnly = config.IdentitiesOnly ?? false,
             CertificateFiles = [.. config.CertificateFiles.Select(f => Expand(tokens, f, "CertificateFile"))],
-            KnownHostsPath = knownHosts.Count > 0 ? knownHosts[0] : Path.Join(_home, ".ssh", "known_hosts"),
+            KnownHostsPath = knownHosts.Count > 0 ? knownHosts[0] : DefaultKnownHosts,
             ReadOnlyKnownHostsPaths = [.. knownHosts.Skip(1), .. GlobalKnownHostsFiles(config, tokens)],
             HostKeyAlias = config.HostKeyAlias,
             HashKnownHosts = config.HashKnownHosts ?? false,

@@ -1,3 +1,5 @@
+using McpSsh.Platform;
+
 namespace McpSsh.Ssh.Config;
 
 /// <summary>
@@ -7,21 +9,30 @@ namespace McpSsh.Ssh.Config;
 /// </summary>
 public sealed record SshConfigFile(string Path, string IncludeDirectory, bool Required = false)
 {
-    /// <summary>What ssh reads without -F: the user's config, then the system's.</summary>
-    public static IReadOnlyList<SshConfigFile> Defaults(string homeDirectory)
+    /// <summary>What ssh reads without -F for this process's OS, with <paramref name="homeDirectory"/> as home.</summary>
+    public static IReadOnlyList<SshConfigFile> Defaults(string homeDirectory) => Defaults(HostEnvironment.Current with { Home = homeDirectory });
+
+    /// <summary>
+    /// What ssh reads without -F: the user's config, then the system's; on Windows, as Win32-OpenSSH,
+    /// %USERPROFILE%\.ssh\config and %ProgramData%\ssh\ssh_config.
+    /// </summary>
+    public static IReadOnlyList<SshConfigFile> Defaults(HostEnvironment environment)
     {
-        string userDirectory = System.IO.Path.Join(homeDirectory, ".ssh");
-        string systemDirectory = OperatingSystem.IsWindows()
-            ? System.IO.Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "ssh")
+        string userDirectory = environment.SshDirectory;
+        string systemDirectory = environment.IsWindows
+            ? environment.Join(environment.Get("ProgramData") ?? @"C:\ProgramData", "ssh")
             : "/etc/ssh";
         return
         [
-            new(System.IO.Path.Join(userDirectory, "config"), userDirectory),
-            new(System.IO.Path.Join(systemDirectory, "ssh_config"), systemDirectory),
+            new(environment.Join(userDirectory, "config"), userDirectory),
+            new(environment.Join(systemDirectory, "ssh_config"), systemDirectory),
         ];
     }
 
     /// <summary>Only <paramref name="path"/>, as <c>ssh -F</c>: it must exist, and it counts as the user's config.</summary>
     public static IReadOnlyList<SshConfigFile> Only(string path, string homeDirectory) =>
-        [new(path, System.IO.Path.Join(homeDirectory, ".ssh"), Required: true)];
+        Only(path, HostEnvironment.Current with { Home = homeDirectory });
+
+    public static IReadOnlyList<SshConfigFile> Only(string path, HostEnvironment environment) =>
+        [new(path, environment.SshDirectory, Required: true)];
 }
