@@ -41,21 +41,25 @@ internal static class ConfigCommand
     public static Command Create(Stream stdout, TextWriter stderr)
     {
         var output = new StreamWriter(stdout, new System.Text.UTF8Encoding(false)) { AutoFlush = true };
-        ConfigRunner Runner() => new(HostEnvironment.Current, DiskProbe.Instance, Environment.CurrentDirectory, output, stderr, SelfPath.Current);
+        return Create(() => new ConfigRunner(HostEnvironment.Current, DiskProbe.Instance, Environment.CurrentDirectory, output, stderr, SelfPath.Current));
+    }
 
+    /// <summary>The command tree over a runner made per invocation (tests inject an environment and a file system).</summary>
+    public static Command Create(Func<ConfigRunner> runner)
+    {
         var add = new Command("add", "Add (or with --force replace) an mcp-ssh entry in a client's config; the flags after NAME are mcp-ssh's client flags") { Name, Alias, AddClient, Scope, Force, DryRun };
         foreach (Option option in ClientOptions.All)
         {
             add.Options.Add(option);
         }
 
-        add.SetAction(parse => Runner().Add(parse));
+        add.SetAction(parse => runner().Add(parse));
 
         var list = new Command("list", "Show the mcp-ssh entries in each client's config") { Client, Scope };
-        list.SetAction(parse => Runner().List(parse.GetValue(Client)!, parse.GetResult(Scope) is { Implicit: false } ? parse.GetValue(Scope) : null));
+        list.SetAction(parse => runner().List(parse.GetValue(Client)!, parse.GetResult(Scope) is { Implicit: false } ? parse.GetValue(Scope) : null));
 
         var remove = new Command("remove", "Remove an mcp-ssh entry from a client's config (every installed client unless --client)") { Name, Client, Scope, DryRun };
-        remove.SetAction(parse => Runner().Remove(parse.GetValue(Name)!, parse.GetValue(Client)!, parse.GetValue(Scope)!, parse.GetValue(DryRun)));
+        remove.SetAction(parse => runner().Remove(parse.GetValue(Name)!, parse.GetValue(Client)!, parse.GetValue(Scope)!, parse.GetValue(DryRun)));
 
         return new Command("config", Description) { add, list, remove };
     }

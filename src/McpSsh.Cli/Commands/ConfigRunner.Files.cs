@@ -85,6 +85,12 @@ internal sealed partial class ConfigRunner
         return code;
     }
 
+    /// <summary>A flag's path as the entry needs it: absolute, ~ expanded (the client starts mcp-ssh without a shell, anywhere).</summary>
+    private string ExpandPath(string path) =>
+        path == "~" ? env.Home
+        : path.StartsWith("~/", StringComparison.Ordinal) || (env.IsWindows && path.StartsWith("~\\", StringComparison.Ordinal)) ? env.Join(env.Home, path[2..])
+        : Path.GetFullPath(path, projectDir);
+
     private static void CheckName(string name)
     {
         if (name.Length == 0 || name.Any(char.IsControl))

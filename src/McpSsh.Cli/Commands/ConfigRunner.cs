@@ -19,7 +19,7 @@ internal sealed partial class ConfigRunner(HostEnvironment env, IFileProbe probe
         {
             CheckName(name);
             targets = Targets(parse.GetValue(ConfigCommand.AddClient)!, ParseScope(parse.GetValue(ConfigCommand.Scope)!), forWrite: true);
-            entry = new ServerEntry(self(), EntryArgs.From(parse, parse.GetValue(ConfigCommand.Alias), PathExpansion.Expand));
+            entry = new ServerEntry(self(), EntryArgs.From(parse, parse.GetValue(ConfigCommand.Alias), ExpandPath));
         }
         catch (UsageException ex)
         {
