@@ -36,7 +36,9 @@ public sealed class ClaudeCodeConfigTests : IDisposable
         File.WriteAllText(Path.Combine(home, ".ssh", "known_hosts"), knownHostsLine + "\n");
         string key = Tool.KeyGen(_config.Dir, "user_key", "ed25519");
         File.AppendAllText(serve.AuthorizedClients, File.ReadAllText(key + ".pub"));
-        var environment = new Dictionary<string, string?> { ["HOME"] = home, ["CLAUDE_CONFIG_DIR"] = null, ["NO_COLOR"] = "1" };
+        var environment = new Dictionary<string, string?> { ["HOME"] = home, ["CLAUDE_CONFIG_DIR"] = null, ["NO_COLOR"] = "1",
+            // Claude Code's bound on a server's start (ms): the default is tight for ssh + a node server on a loaded 2-core machine.
+            ["MCP_TIMEOUT"] = "60000" };
 
         // A ~/.claude.json as Claude Code itself writes it, with another server in it.
         (int code, string output) = await RunAsync(Claude, ["mcp", "add", "-s", "user", "other", "--", "/bin/true", "x"], home, environment);
