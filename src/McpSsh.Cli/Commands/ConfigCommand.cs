@@ -40,8 +40,9 @@ internal static class ConfigCommand
 
     public static Command Create(Stream stdout, TextWriter stderr)
     {
-        var output = new StreamWriter(stdout, new System.Text.UTF8Encoding(false)) { AutoFlush = true };
-        return Create(() => new ConfigRunner(HostEnvironment.Current, DiskProbe.Instance, Environment.CurrentDirectory, output, stderr, SelfPath.Current));
+        // The writer over stdout is made only when a config command runs: in client mode stdout is the protocol.
+        return Create(() => new ConfigRunner(HostEnvironment.Current, DiskProbe.Instance, Environment.CurrentDirectory,
+            new StreamWriter(stdout, new System.Text.UTF8Encoding(false), leaveOpen: true) { AutoFlush = true }, stderr, SelfPath.Current));
     }
 
     /// <summary>The command tree over a runner made per invocation (tests inject an environment and a file system).</summary>
