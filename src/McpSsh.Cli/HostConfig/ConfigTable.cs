@@ -10,10 +10,12 @@ namespace McpSsh.Cli.HostConfig;
 internal static class ConfigTable
 {
     /// <summary>
-    /// Every file the client may read for <paramref name="scope"/>, the likeliest first. Claude Desktop on Windows has
-    /// two builds: the installer's reads %APPDATA%\Claude, the Microsoft Store (MSIX) build reads its package's
-    /// virtualised copy, %LOCALAPPDATA%\Packages\Claude_&lt;id&gt;\LocalCache\Roaming\Claude; both are listed, the Store one
-    /// first when its package folder exists.
+    /// Every file the client may read for <paramref name="scope"/>, the likeliest first. Claude Desktop on Windows comes
+    /// packaged (MSIX: the Microsoft Store build, and since February 2026 the claude.ai installer too) or unpackaged (older
+    /// installers). A packaged Claude reads only its package's virtualised copy,
+    /// %LOCALAPPDATA%\Packages\Claude_&lt;id&gt;\LocalCache\Roaming\Claude, never %APPDATA%\Claude (anthropics/claude-code#26073,
+    /// https://github.com/anthropics/claude-code/issues/26073; akitaonrails/ai-memory#250): when a Claude_* package
+    /// exists, only its file counts as installed; %APPDATA%\Claude is still listed, so `config list` shows a stale copy.
     /// </summary>
     public static IReadOnlyList<ConfigLocation> Locate(HostClient client, ConfigScope scope, HostEnvironment env, IFileProbe probe, string projectDir)
     {
@@ -95,11 +97,11 @@ internal static class ConfigTable
                 foreach (string package in probe.DirectoriesStartingWith(packages, "Claude_"))
                 {
                     string store = env.Join(packages, package, "LocalCache", "Roaming", "Claude");
-                    locations.Add(new ConfigLocation(client, ConfigScope.User, env.Join(store, File), Installed: true, Variant: "Microsoft Store"));
+                    locations.Add(new ConfigLocation(client, ConfigScope.User, env.Join(store, File), Installed: true, Variant: "MSIX package"));
                 }
 
                 string regular = env.Join(AppData(env), "Claude");
-                locations.Add(new ConfigLocation(client, ConfigScope.User, env.Join(regular, File), probe.Exists(regular)));
+                locations.Add(new ConfigLocation(client, ConfigScope.User, env.Join(regular, File), locations.Count == 0 && probe.Exists(regular)));
                 return locations;
         }
     }

@@ -55,18 +55,20 @@ public class ConfigTableTests
 
         ConfigLocation store = Assert.Single(targets);
         Assert.Equal(@"C:\Users\ann\AppData\Local\Packages\Claude_pzs8sxrjxfjjc\LocalCache\Roaming\Claude\claude_desktop_config.json", store.Path);
-        Assert.Equal("Microsoft Store", store.Variant);
+        Assert.Equal("MSIX package", store.Variant);
     }
 
     [Fact]
-    public void ClaudeDesktopOnWindows_BothBuildsInstalled_WritesBoth()
+    public void ClaudeDesktopOnWindows_PackageAndAnOldAppDataFolder_OnlyThePackagesFileIsWritten()
     {
+        // An MSIX Claude reads only its package's copy; %APPDATA%\Claude left by an older install is stale.
         var probe = new FakeProbe(@"C:\Users\ann\AppData\Local\Packages\Claude_pzs8sxrjxfjjc", @"C:\Users\ann\AppData\Roaming\Claude");
 
         IReadOnlyList<ConfigLocation> targets = ConfigTable.Targets(HostClient.ClaudeDesktop, ConfigScope.User, Windows, probe, "/work");
+        IReadOnlyList<ConfigLocation> all = ConfigTable.Locate(HostClient.ClaudeDesktop, ConfigScope.User, Windows, probe, "/work");
 
-        Assert.Equal(2, targets.Count);
-        Assert.Equal(@"C:\Users\ann\AppData\Roaming\Claude\claude_desktop_config.json", targets[1].Path);
+        Assert.Equal(@"C:\Users\ann\AppData\Local\Packages\Claude_pzs8sxrjxfjjc\LocalCache\Roaming\Claude\claude_desktop_config.json", Assert.Single(targets).Path);
+        Assert.Equal(@"C:\Users\ann\AppData\Roaming\Claude\claude_desktop_config.json", all[1].Path); // still listed by `config list`
     }
 
     [Fact]
