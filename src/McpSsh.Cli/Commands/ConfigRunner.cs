@@ -55,6 +55,11 @@ internal sealed partial class ConfigRunner(HostEnvironment env, IFileProbe probe
 
     public int List(string client, string? scope)
     {
+        if (client != HostClient.Detected && HostClient.Find(client) is null)
+        {
+            return Fail($"--client '{client}' is not a client mcp-ssh knows; use one of {HostClient.Names}", ExitCodes.Usage);
+        }
+
         int exit = ExitCodes.Ok;
         bool any = false;
         IEnumerable<ConfigScope> scopes = scope is null ? [ConfigScope.User, ConfigScope.Project] : [ParseScopeOrUser(scope)];

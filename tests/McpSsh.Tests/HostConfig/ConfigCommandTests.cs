@@ -148,4 +148,18 @@ public sealed class ConfigCommandTests : IDisposable
         Assert.NotNull(new FileInfo(ClaudeJson).LinkTarget);
         Assert.Contains("\"work\"", File.ReadAllText(real), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void List_AMalformedFile_IsReported_OthersStillListed_UnknownClientIsAUsageError()
+    {
+        File.WriteAllText(ClaudeJson, "{\n  \"mcpServers\": {\n");
+        Assert.Equal(0, Run("add", "work", "--client", "cursor", "--host", "h"));
+
+        Assert.Equal(ExitCodes.Config, Run("list"));
+        Assert.Contains($"mcp-ssh: {ClaudeJson}:3:1: unexpected end of file inside an object", _err.ToString(), StringComparison.Ordinal);
+        Assert.Contains("  work  " + Self + " --host h", _out.ToString(), StringComparison.Ordinal);
+
+        Assert.Equal(ExitCodes.Usage, Run("list", "--client", "emacs"));
+        Assert.Contains("--client 'emacs' is not a client mcp-ssh knows", _err.ToString(), StringComparison.Ordinal);
+    }
 }
