@@ -10,7 +10,9 @@ internal static class ServeHandout
 {
     /// <param name="host">Where clients connect (serve's --host; a wildcard listen address becomes this machine's name).</param>
     /// <param name="keyServerPort">The key server's port when it runs, else null.</param>
-    public static IReadOnlyList<string> Lines(string publicKeyLine, string host, int port, string user, int? keyServerPort, string authorizedClients)
+    /// <param name="tokenRequired">The key server requires a token: a client registers once with it in its environment
+    /// (the token itself is never printed, and `config add` refuses to write it into a file).</param>
+    public static IReadOnlyList<string> Lines(string publicKeyLine, string host, int port, string user, int? keyServerPort, string authorizedClients, bool tokenRequired = false)
     {
         string[] fields = publicKeyLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         byte[] blob = Convert.FromBase64String(fields[1]);
@@ -21,6 +23,11 @@ internal static class ServeHandout
         var lines = new List<string> { $"Host key {SshKeyFormat.Sha256Fingerprint(blob)} ({SshKeyFormat.KeyTypeOf(blob)})" };
         if (keyServerPort is { } keyServer)
         {
+            if (tokenRequired)
+            {
+                lines.Add($"The key server requires its token: each client registers once with `{ServeCommand.TokenVariable}=<token> mcp-ssh --host {Word(host)} --port {port} --username {Word(user)} --use-key-server --key-server-port {keyServer} </dev/null`");
+            }
+
             lines.Add($"For a client (its key is registered and this host key pinned on first connect through the key server): {add} --use-key-server --key-server-port {keyServer}");
         }
         else

@@ -32,4 +32,16 @@ public class ServeHandoutTests
         Assert.Equal(2, lines.Count);
         Assert.EndsWith("mcp-ssh config add mcp-10-0-0-5 --client claude-desktop --host 10.0.0.5 --port 22 --username 'o'\\''brien' --use-key-server --key-server-port 8000", lines[1], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Lines_KeyServerWithAToken_TellHowToRegisterOnce_WithoutTheToken()
+    {
+        using var dir = new TempDirectory();
+        string pub = File.ReadAllText(Tool.KeyGen(dir.Path, "host", "ed25519") + ".pub").Trim();
+
+        IReadOnlyList<string> lines = ServeHandout.Lines(pub, "box", 8022, "mcp", keyServerPort: 8000, "/srv/authorized", tokenRequired: true);
+
+        Assert.Equal(3, lines.Count);
+        Assert.Equal("The key server requires its token: each client registers once with `MCP_SSH_KEY_SERVER_TOKEN=<token> mcp-ssh --host box --port 8022 --username mcp --use-key-server --key-server-port 8000 </dev/null`", lines[1]);
+    }
 }
