@@ -20,6 +20,7 @@ internal static class CliApp
         root.Subcommands.Add(GatewayCommand.Create((parse, token) => RunGatewayAsync(parse, stdin, stdout, stderr, token)));
         VersionOutput.Register(root, stdout);
         root.Subcommands.Add(ServeCommand.Create((parse, token) => OperatingSystem.IsWindows() ? RefuseServeOnWindows(stderr) : RunServeAsync(parse, stderr, token)));
+        root.Subcommands.Add(ConfigCommand.Create(stdout, stderr));
 
         // Python spellings (argparse prefixes, --flag=value) for the client and for serve, the two drop-ins.
         string[] normalized = args.Length > 0 && args[0] == "serve"

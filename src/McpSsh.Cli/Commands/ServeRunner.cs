@@ -75,6 +75,10 @@ internal sealed class ServeRunner(ServeSettings settings, ILoggerProvider logs, 
         await using KeyServerHost? keyServer = store is null ? null : await StartKeyServerAsync(store, hostKey, stop);
         _logger.LogInformation("Serving {Count} MCP server(s) ({Names}) over SSH on {Host}:{Port} for user {User}", servers.Count,
             string.Join(", ", servers.Select(s => s.Name)), settings.Host, settings.Port, settings.AllowUser);
+        foreach (string line in ServeHandout.Lines(hostKey.PublicKeyLine, ServeHandout.ClientHost(settings.Host), settings.Port, settings.AllowUser, store is null ? null : settings.KeyServerPort, settings.AuthorizedClients, settings.KeyServerToken is not null))
+        {
+            _logger.LogInformation("{Handout}", line);
+        }
 
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using CancellationTokenRegistration onStop = stop.Register(() => stopped.TrySetResult());
