@@ -19,6 +19,7 @@ internal static class CliApp
         RootCommand root = ClientCommand.Create((parse, token) => RunClientAsync(parse, stdin, stdout, stderr, token));
         root.Subcommands.Add(GatewayCommand.Create((parse, token) => RunGatewayAsync(parse, stdin, stdout, stderr, token)));
         root.Subcommands.Add(ServeCommand.Create((parse, token) => OperatingSystem.IsWindows() ? RefuseServeOnWindows(stderr) : RunServeAsync(parse, stderr, token)));
+        root.Subcommands.Add(Doctor.DoctorCommand.Create(stdout, stderr));
 
         // Python spellings (argparse prefixes, --flag=value) for the client and for serve, the two drop-ins.
         string[] normalized = args.Length > 0 && args[0] == "serve"
