@@ -90,6 +90,20 @@ public sealed class DoctorTests(SshdFixture sshd) : IDisposable
     }
 
     [Fact]
+    public async Task Doctor_LegacyServer_FallsBackToInitializeAndCounts()
+    {
+        (int code, JsonElement report, string stderr) = await DoctorJsonAsync(McpSshRun.Args(sshd, sshd.EverythingKey, "--connect-timeout", "60"));
+
+        Assert.True(code == 0, stderr + report);
+        JsonElement mcp = Step(report, "mcp");
+        Assert.Contains("(initialize; server/discover: -32601", mcp.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("2025-11-25", Fact(mcp, "protocol"));
+        Assert.True(int.Parse(Fact(Step(report, "capabilities"), "tools")!, CultureInfo.InvariantCulture) > 0);
+        Assert.True(int.Parse(Fact(Step(report, "capabilities"), "prompts")!, CultureInfo.InvariantCulture) > 0);
+        Assert.Equal("ok", Status(report, "latency"));
+    }
+
+    [Fact]
     public async Task Doctor_Text_IsAChecklistWithoutColourWhenNotATerminal()
     {
         (int code, string stderr, string stdout) = await RawMcpSsh.RunToEndAsync(["doctor", .. McpSshRun.Args(sshd, sshd.TestServerKey)]);
