@@ -83,11 +83,13 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
             settings.Resilience with { StopsReconnecting = ex => ex is SshConnectException { Failure: ConnectFailure.HostKey } },
             loggers.CreateLogger("link"));
 
+        // Requests the host sends once the session has given up are answered with the final error (issue 15).
+        var input = new DivertibleInput(stdin);
         await using (channel)
         {
             var relay = new RelaySession(
                 // stdin is read on a thread of its own that also frames, checks and queues each frame (a broken stdin is EOF).
-                StreamToPipe.Start(stdin, "mcp-ssh stdin", static _ => { }),
+                StreamToPipe.Start(input, "mcp-ssh stdin", static _ => { }),
                 new StreamFrameSink(stdout),
                 channel,
                 new RelayOptions { MaxFrameBytes = settings.MaxFrameBytes, Endpoint = ssh.Endpoint },
@@ -96,7 +98,7 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
             RelayResult result = await relay.RunAsync(stop);
             if (result.Outcome == RelayOutcome.RemoteClosed && channel.StopFailure is SshConnectException failure)
             {
-                return Fail(ExitCodes.For(failure.Failure), $"stopped reconnecting: {failure.Message}");
+                return await HostErrorAnswer.FailAsync(ExitCodes.For(failure.Failure), $"stopped reconnecting: {failure.Message}", stderr, input.Divert(), stdout, stop);
             }
 
             return result.Outcome switch
@@ -104,10 +106,10 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
                 RelayOutcome.HostClosed => ExitCodes.Ok,
                 // stdout broke: the host that would read an error or an exit code is gone already.
                 RelayOutcome.HostWriteFailed => ExitCodes.Ok,
-                _ => Fail(ExitCodes.RemoteClosed,
+                _ => await HostErrorAnswer.FailAsync(ExitCodes.RemoteClosed,
                     $"connection to {ssh.Endpoint} closed: {result.Reason}"
                     + (result.FailedRequests > 0 ? $" ({result.FailedRequests} request(s) in flight were answered with an error)" : string.Empty)
-                    + ". Check the server's logs; the MCP server behind SSH may have crashed or been stopped"),
+                    + ". Check the server's logs; the MCP server behind SSH may have crashed or been stopped", stderr, input.Divert(), stdout, stop),
             };
         }
     }
@@ -151,11 +153,5 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
         {
             _logger.LogWarning("Private key {Path} is accessible by group or others; fix with: chmod 600 {Path}", path, path);
         }
-    }
-
-    private int Fail(int code, string message)
-    {
-        stderr.WriteLine($"mcp-ssh: {message}");
-        return code;
     }
 }
