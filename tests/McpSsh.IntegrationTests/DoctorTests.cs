@@ -158,6 +158,16 @@ public sealed class DoctorTests(SshdFixture sshd) : IDisposable
     }
 
     [Fact]
+    public async Task Doctor_EncryptedKeyWithoutPassphrase_FailsAtAuthenticationWithExitSeven()
+    {
+        (int code, JsonElement report, _) = await DoctorJsonAsync(McpSshRun.Args(sshd, sshd.EncryptedKey));
+
+        Assert.Equal(7, code);
+        AssertFailsAt(report, 7, "authentication", "is encrypted and no passphrase was given");
+        Assert.Equal("skipped", Status(report, "host key"));
+    }
+
+    [Fact]
     public async Task Doctor_ServerExitsAtOnce_FailsAtMcpWithExitEight()
     {
         (int code, JsonElement report, _) = await DoctorJsonAsync(McpSshRun.Args(sshd, sshd.ExecKey, "--remote-command", "true"));

@@ -28,7 +28,7 @@ internal sealed class DoctorRunner(ClientSettings settings, DoctorStep settingsS
             steps.Add(await network.ResolveAsync(stop));
             if (Failed(steps))
             {
-                return Finish(steps, "tcp", "ssh", "key exchange", "host key", "authentication", "channel", "mcp", "capabilities", "latency");
+                return Finish(steps, "tcp", "ssh", "host key", "authentication", "channel", "mcp", "capabilities", "latency");
             }
 
             (DoctorStep tcp, DoctorStep version) = await network.ConnectAsync(stop);
@@ -36,7 +36,7 @@ internal sealed class DoctorRunner(ClientSettings settings, DoctorStep settingsS
             steps.Add(version);
             if (Failed(steps))
             {
-                return Finish(steps, "key exchange", "host key", "authentication", "channel", "mcp", "capabilities", "latency");
+                return Finish(steps, "host key", "authentication", "channel", "mcp", "capabilities", "latency");
             }
         }
 

@@ -48,9 +48,13 @@ internal static class SshChecks
             }
 
             // No verdict: the key exchange itself failed (or the verdict was a refusal, which is the host-key step's).
-            return failure?.Failure == ConnectFailure.HostKey
-                ? ([Failed("host key", failure), Skipped("authentication"), Skipped("channel")], null)
-                : ([Failed("key exchange", failure), Skipped("host key"), Skipped("authentication"), Skipped("channel")], null);
+            // A key that cannot be loaded (missing, unreadable, passphrase) fails before the connect begins.
+            return failure?.Failure switch
+            {
+                ConnectFailure.HostKey => ([Failed("host key", failure), Skipped("authentication"), Skipped("channel")], null),
+                ConnectFailure.KeyFile => ([NetworkChecks.Skipped("host key", "not checked: the private key could not be loaded"), Failed("authentication", failure), Skipped("channel")], null),
+                _ => ([Failed("key exchange", failure), Skipped("host key"), Skipped("authentication"), Skipped("channel")], null),
+            };
         }
 
         var steps = new List<DoctorStep> { HostKey(verdict, start) };
