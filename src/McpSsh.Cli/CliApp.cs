@@ -21,6 +21,7 @@ internal static class CliApp
         VersionOutput.Register(root, stdout);
         root.Subcommands.Add(ServeCommand.Create((parse, token) => OperatingSystem.IsWindows() ? RefuseServeOnWindows(stderr) : RunServeAsync(parse, stderr, token)));
         root.Subcommands.Add(ConfigCommand.Create(stdout, stderr));
+        root.Subcommands.Add(Doctor.DoctorCommand.Create(stdout, stderr));
 
         // Python spellings (argparse prefixes, --flag=value) for the client and for serve, the two drop-ins.
         string[] normalized = args.Length > 0 && args[0] == "serve"
@@ -34,6 +35,12 @@ internal static class CliApp
             foreach (var error in parse.Errors)
             {
                 stderr.WriteLine($"mcp-ssh: {error.Message} (see mcp-ssh --help)");
+            }
+
+            if (parse.CommandResult.Command == root)
+            {
+                // Client mode: the host shows the first error as the answer to its first request (issue 15).
+                await HostErrorAnswer.AnswerRequestsAsync(stdin, stdout, $"mcp-ssh: {parse.Errors[0].Message} (see mcp-ssh --help)", HostErrorAnswer.WaitForProcess, CancellationToken.None);
             }
 
             return ExitCodes.Usage;
@@ -62,9 +69,14 @@ internal static class CliApp
 
     private static Task<int> RunClientAsync(ParseResult parse, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken token)
     {
-        if (!TryParse(() => ClientSettings.From(parse, Environment.GetEnvironmentVariable), stderr, out ClientSettings settings))
+        ClientSettings settings;
+        try
         {
-            return Task.FromResult(ExitCodes.Usage);
+            settings = ClientSettings.From(parse, Environment.GetEnvironmentVariable);
+        }
+        catch (UsageException ex)
+        {
+            return HostErrorAnswer.FailAsync(ExitCodes.Usage, ex.Message, stderr, stdin, stdout, token); // the host shows it (issue 15)
         }
 
         return WithLoggingAsync(settings.LogLevel, settings.LogFile, stderr, token, async (loggers, stop) =>

@@ -13,6 +13,31 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
 
     public async Task<int> RunAsync(Stream stdin, Stream stdout, CancellationToken stop)
     {
+        IRemoteChannel first;
+        try
+        {
+            first = await ConnectFirstAsync(stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return ExitCodes.Ok;
+        }
+        catch (SshConnectException ex)
+        {
+            // Nothing has read stdin yet: the host's first request gets the error the host can show (issue 15).
+            return await HostErrorAnswer.FailAsync(ExitCodes.For(ex.Failure), ex.Message, stderr, stdin, stdout, stop);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return await HostErrorAnswer.FailAsync(ExitCodes.KeyFile, ex.Message, stderr, stdin, stdout, stop);
+        }
+
+        return await RelayAsync(first, stdin, stdout, stop);
+    }
+
+    /// <summary>Key preparation, the key server, then the first connect: everything that can fail before the relay.</summary>
+    private async Task<IRemoteChannel> ConnectFirstAsync(CancellationToken stop)
+    {
         // Before the first socket (key server or SSH) exists. Not with jump hosts: SSH.NET opens a forwarded channel
         // inside its listener's accept completion and blocks there for the jump host's answer, which, inline, would
         // wait for the very thread it blocks (every jump connect timed out).
@@ -37,32 +62,34 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
             await ExchangeKeysAsync(ssh, stop);
         }
 
-        IRemoteChannel first;
+        // The first connect retries a server that drops it before authentication (busy: MaxStartups); reconnects back off on their own.
+        return settings.OpenSsh is null ? await ConnectRetry.ConnectAsync(ssh, loggers.CreateLogger("ssh"), stop) : await Connector()(stop);
+    }
+
+    private Func<CancellationToken, Task<IRemoteChannel>> Connector()
+    {
         ILogger sshLogger = loggers.CreateLogger("ssh");
-        Func<CancellationToken, Task<IRemoteChannel>> connect = settings.OpenSsh is { } openSsh
+        SshConnectOptions ssh = settings.Ssh;
+        return settings.OpenSsh is { } openSsh
             ? token => Ssh.OpenSsh.OpenSshConnector.ConnectAsync(openSsh, sshLogger, token)
             : token => SshConnector.ConnectAsync(ssh, sshLogger, token);
-        // The first connect retries a server that drops it before authentication (busy: MaxStartups); reconnects back off on their own.
-        Func<CancellationToken, Task<IRemoteChannel>> connectFirst = settings.OpenSsh is null ? token => ConnectRetry.ConnectAsync(ssh, sshLogger, token) : connect;
-        try
-        {
-            first = await connectFirst(stop);
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            return ExitCodes.Ok;
-        }
+    }
 
+    private async Task<int> RelayAsync(IRemoteChannel first, Stream stdin, Stream stdout, CancellationToken stop)
+    {
+        SshConnectOptions ssh = settings.Ssh;
         // Reconnects verify the host key and authenticate exactly as the first connect; a changed key ends it.
-        var channel = new Resilience.ResilientChannel(first, connect,
+        var channel = new Resilience.ResilientChannel(first, Connector(),
             settings.Resilience with { StopsReconnecting = ex => ex is SshConnectException { Failure: ConnectFailure.HostKey } },
             loggers.CreateLogger("link"));
 
+        // Requests the host sends once the session has given up are answered with the final error (issue 15).
+        var input = new DivertibleInput(stdin);
         await using (channel)
         {
             var relay = new RelaySession(
                 // stdin is read on a thread of its own that also frames, checks and queues each frame (a broken stdin is EOF).
-                StreamToPipe.Start(stdin, "mcp-ssh stdin", static _ => { }),
+                StreamToPipe.Start(input, "mcp-ssh stdin", static _ => { }),
                 new StreamFrameSink(stdout),
                 channel,
                 new RelayOptions { MaxFrameBytes = settings.MaxFrameBytes, Endpoint = ssh.Endpoint },
@@ -71,7 +98,7 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
             RelayResult result = await relay.RunAsync(stop);
             if (result.Outcome == RelayOutcome.RemoteClosed && channel.StopFailure is SshConnectException failure)
             {
-                return Fail(ExitCodes.For(failure.Failure), $"stopped reconnecting: {failure.Message}");
+                return await HostErrorAnswer.FailAsync(ExitCodes.For(failure.Failure), $"stopped reconnecting: {failure.Message}", stderr, input.Divert(), stdout, stop);
             }
 
             return result.Outcome switch
@@ -79,10 +106,10 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
                 RelayOutcome.HostClosed => ExitCodes.Ok,
                 // stdout broke: the host that would read an error or an exit code is gone already.
                 RelayOutcome.HostWriteFailed => ExitCodes.Ok,
-                _ => Fail(ExitCodes.RemoteClosed,
+                _ => await HostErrorAnswer.FailAsync(ExitCodes.RemoteClosed,
                     $"connection to {ssh.Endpoint} closed: {result.Reason}"
                     + (result.FailedRequests > 0 ? $" ({result.FailedRequests} request(s) in flight were answered with an error)" : string.Empty)
-                    + ". Check the server's logs; the MCP server behind SSH may have crashed or been stopped"),
+                    + ". Check the server's logs; the MCP server behind SSH may have crashed or been stopped", stderr, input.Divert(), stdout, stop),
             };
         }
     }
@@ -126,11 +153,5 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
         {
             _logger.LogWarning("Private key {Path} is accessible by group or others; fix with: chmod 600 {Path}", path, path);
         }
-    }
-
-    private int Fail(int code, string message)
-    {
-        stderr.WriteLine($"mcp-ssh: {message}");
-        return code;
     }
 }

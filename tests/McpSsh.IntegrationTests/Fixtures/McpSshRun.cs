@@ -67,12 +67,35 @@ public sealed class RawMcpSsh : IAsyncDisposable
             else
             {
                 _stderr.Enqueue(e.Data);
+                lock (_stderrWaits)
+                {
+                    _stderrWaits.RemoveAll(w => e.Data.Contains(w.Text, StringComparison.Ordinal) && w.Seen.TrySetResult());
+                }
             }
         };
         _process.BeginErrorReadLine();
     }
 
+    private readonly List<(string Text, TaskCompletionSource Seen)> _stderrWaits = [];
+
     public int Pid => _process.Id;
+
+    /// <summary>Completes when a stderr line containing <paramref name="text"/> has been written (or already was).</summary>
+    public Task WaitForStderrAsync(string text)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_stderrWaits)
+        {
+            if (_stderr.Any(l => l.Contains(text, StringComparison.Ordinal)))
+            {
+                return Task.CompletedTask;
+            }
+
+            _stderrWaits.Add((text, seen));
+        }
+
+        return seen.Task.WaitAsync(McpSshRun.Timeout);
+    }
 
     public string Stderr => string.Join('\n', _stderr);
 
