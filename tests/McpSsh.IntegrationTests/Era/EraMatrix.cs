@@ -65,7 +65,7 @@ public sealed record EraServer(ServerEra Era, string Name, string Command, strin
     public string EchoResult(string text) => EchoPrefix + text;
 
     private static EraServer V2(ServerEra era, string name, string legacy) =>
-        new(era, name, TestPaths.Node, [Path.Combine(TestPaths.RepoRoot, "tests", "node", "v2-server.mjs"), legacy, name], "text", "", "confirm");
+        new(era, name, TestPaths.Node, [Path.Combine(TestPaths.RepoRoot, "tests", "node", "v2-server.mjs"), legacy, name, name], "text", "", "confirm"); // URIs name://...
 }
 
 /// <summary>
