@@ -6,7 +6,7 @@ namespace McpSsh.IntegrationTests.Era;
 
 /// <summary>
 /// The README's feature table, from what the gateway actually does: the TS SDK v2 host in each era (pinned to
-/// 2026-07-28, or legacy) reaches `mcp-ssh gateway --prefix-names` with the three servers of the matrix and
+/// 2026-07-28, or legacy) reaches `mcp-ssh gateway --prefix-names` with the servers of the matrix and
 /// tests/node/era-features.mjs exercises every feature of each server in turn (tools, prompts, resources,
 /// templates, completion, subscriptions, list-changed, logging, progress, elicitation, sampling, roots). One host
 /// session per era; each (era, server, feature) is a cell of its own, so the table can be read off the results.

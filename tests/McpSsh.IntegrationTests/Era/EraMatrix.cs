@@ -29,15 +29,18 @@ public enum ServerEra
 
     /// <summary>@modelcontextprotocol/server-everything (TS SDK v1: initialize only; server/discover gets -32601).</summary>
     LegacyOnly,
+
+    /// <summary>tests/McpSsh.TestServer on the C# SDK 2.4.0, which answers server/discover (2026-07-28) and initialize alike.</summary>
+    DualEraCSharp,
 }
 
 /// <summary>How the host reaches the servers.</summary>
 public enum EraPath
 {
-    /// <summary>`mcp-ssh gateway` with all three servers (mixed eras) behind it, --prefix-names.</summary>
+    /// <summary>`mcp-ssh gateway` with all the servers (mixed eras) behind it, --prefix-names.</summary>
     Gateway,
 
-    /// <summary>`mcp-ssh serve` (its sshd and gateway, all three servers) reached by the `mcp-ssh` client over SSH.</summary>
+    /// <summary>`mcp-ssh serve` (its sshd and gateway, all the servers) reached by the `mcp-ssh` client over SSH.</summary>
     Serve,
 
     /// <summary>The `mcp-ssh` client alone: a real sshd runs the one server (--remote-command): a byte relay.</summary>
@@ -51,7 +54,9 @@ public sealed record EraServer(ServerEra Era, string Name, string Command, strin
     public static readonly EraServer Dual = V2(ServerEra.DualEra, "dual", "serve");
     public static readonly EraServer Legacy = new(ServerEra.LegacyOnly, "legacy", TestPaths.Node, [TestPaths.EverythingServerJs, "stdio"], "message", "Echo: ", "get-sum");
 
-    public static readonly EraServer[] All = [Modern, Dual, Legacy];
+    public static readonly EraServer CSharp = new(ServerEra.DualEraCSharp, "csharp", TestPaths.Dotnet, [TestPaths.TestServerDll], "message", "echo: ", "add");
+
+    public static readonly EraServer[] All = [Modern, Dual, Legacy, CSharp];
 
     public static EraServer Of(ServerEra era) => All.Single(s => s.Era == era);
 
@@ -61,7 +66,7 @@ public sealed record EraServer(ServerEra Era, string Name, string Command, strin
     /// <summary>The tool name the host sees: SERVER__name behind a gateway with --prefix-names, the bare name over the relay.</summary>
     public string ToolName(EraPath path, string tool) => path == EraPath.Client ? tool : $"{Name}__{tool}";
 
-    /// <summary>What echo answers for <paramref name="text"/>: the v2 test server returns it as is, server-everything prefixes "Echo: ".</summary>
+    /// <summary>What echo answers for <paramref name="text"/>: the v2 test server returns it as is, server-everything prefixes "Echo: ", the C# one "echo: ".</summary>
     public string EchoResult(string text) => EchoPrefix + text;
 
     private static EraServer V2(ServerEra era, string name, string legacy) =>

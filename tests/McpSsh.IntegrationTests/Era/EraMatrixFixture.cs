@@ -5,10 +5,10 @@ using McpSsh.Tests.Common;
 namespace McpSsh.IntegrationTests.Era;
 
 /// <summary>
-/// Everything the era matrix reaches, started once for all its cells: a servers config with the three servers for
+/// Everything the era matrix reaches, started once for all its cells: a servers config with every server of the matrix for
 /// `mcp-ssh gateway`; one `mcp-ssh serve` (its own config, --prefix-names) with a client key allowed in; one private
 /// sshd whose client key has no forced command, so `--remote-command` picks the server. A host session through the
-/// gateway or serve sees all three servers at once, so it runs once per (path, host) and each of its three cells
+/// gateway or serve sees all the servers at once, so it runs once per (path, host) and each of its cells
 /// reads its own server's part.
 /// </summary>
 public sealed class EraMatrixFixture : IAsyncLifetime

@@ -2,7 +2,7 @@ namespace McpSsh.IntegrationTests.Era;
 
 /// <summary>
 /// Issue 13's matrix with real SDKs: every host (TS SDK v2 pinned to 2026-07-28 or legacy; C# SDK 2.4.0 probing or
-/// pinned to 2025-11-25) × every server era (modern-only, dual-era, legacy-only) × every path (gateway, serve over
+/// pinned to 2025-11-25) × every server era (modern-only, dual-era on the TS and the C# SDK, legacy-only) × every path (gateway, serve over
 /// SSH, the client alone over a real sshd). A cell lists the tools and must see that server's tools; it calls the
 /// server's echo and must get its own text back from that server. Where the client alone joins a host and a server
 /// with no era in common, the cell is the host SDK's clear refusal instead (nothing can bridge a byte relay).
