@@ -42,15 +42,40 @@ public sealed class EraFeatureTests(EraFeatureTests.Sessions sessions) : IClassF
 
     [Theory]
     [MemberData(nameof(Cells))]
-    public async Task Feature_WorksThroughTheGateway(EraHost host, ServerEra server, string feature)
+    public async Task Feature_WorksThroughTheGateway_OrIsAClearGap(EraHost host, ServerEra server, string feature)
     {
         FeatureReport report = await sessions.ReportAsync(host);
         Assert.True(report.Error is null, $"the host session failed: {report.Error}\n{report.Log}");
         string name = EraServer.Of(server).Name;
         string? outcome = report.Features.GetValueOrDefault(name)?.GetValueOrDefault(feature);
         Assert.True(outcome is not null, $"no result for {name} {feature}\n{report.Log}");
-        Assert.True(outcome == "ok", $"{name} {feature}: {outcome}\n{report.Log}");
+        if (Gap(host, server, feature) is not var (refusal, logged))
+        {
+            Assert.True(outcome == "ok", $"{name} {feature}: {outcome}\n{report.Log}");
+            return;
+        }
+
+        Assert.True(outcome.StartsWith("error: ", StringComparison.Ordinal) && outcome.Contains(refusal, StringComparison.Ordinal),
+            $"{name} {feature}: expected the gateway's clear refusal \"{refusal}\", got: {outcome}\n{report.Log}");
+        Assert.True(logged is null || report.Log.Contains(logged, StringComparison.Ordinal), $"the gateway did not say \"{logged}\"\n{report.Log}");
     }
+
+    /// <summary>
+    /// What cannot be bridged: a legacy server's server-to-client request (elicitation, sampling, roots) when the host
+    /// speaks 2026-07-28, which has no such requests (it asks through input_required results the host retries; a
+    /// legacy server cannot take part in that). The gateway answers the server with -32601 naming the gap, which the
+    /// host sees in the tool's result; server-everything's roots tool swallows the error ("no roots"), so there the
+    /// gateway's warning in its log is the evidence.
+    /// </summary>
+    private static (string Outcome, string? Log)? Gap(EraHost host, ServerEra server, string feature) => (host, server, feature) switch
+    {
+        (EraHost.TsModern, ServerEra.LegacyOnly, "elicitation") => (NotBridged("elicitation/create"), null),
+        (EraHost.TsModern, ServerEra.LegacyOnly, "sampling") => (NotBridged("sampling/createMessage"), null),
+        (EraHost.TsModern, ServerEra.LegacyOnly, "roots") => ("root not listed", NotBridged("roots/list")),
+        _ => null,
+    };
+
+    private static string NotBridged(string method) => $"{method} from a 2025-11-25 server cannot be turned into an input_required result";
 
     /// <summary>What era-features.mjs reported: per server, per feature, "ok" or "error: ...".</summary>
     public sealed record FeatureReport(string? Error, Dictionary<string, Dictionary<string, string>> Features, string Log);
