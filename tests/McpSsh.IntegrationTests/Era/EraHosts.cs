@@ -28,8 +28,8 @@ internal static class EraHosts
             ? RunTypeScriptAsync(host == EraHost.TsModern ? "modern" : "legacy", command, args, calls)
             : RunCSharpAsync(host == EraHost.CsLegacy ? "2025-11-25" : null, command, args, calls);
 
-    /// <summary>tests/node/era-client.mjs: the TS SDK v2 client, one JSON line on stdout.</summary>
-    private static async Task<Observation> RunTypeScriptAsync(string mode, string command, IReadOnlyList<string> args, IReadOnlyList<(string Tool, Dictionary<string, object?> Args)> calls)
+    /// <summary>tests/node/era-client.mjs: the TS SDK v2 client (MODE modern, legacy or auto), one JSON line on stdout.</summary>
+    public static async Task<Observation> RunTypeScriptAsync(string mode, string command, IReadOnlyList<string> args, IReadOnlyList<(string Tool, Dictionary<string, object?> Args)> calls)
     {
         var start = new ProcessStartInfo(TestPaths.Node) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         start.ArgumentList.Add(Path.Combine(TestPaths.RepoRoot, "tests", "node", "era-client.mjs"));

@@ -45,6 +45,9 @@ public sealed class EraMatrixFixture : IAsyncLifetime
         return _sessions.GetOrAdd((path, host, alone), _ => new Lazy<Task<Observation>>(() => RunAsync(path, host, alone))).Value;
     }
 
+    /// <summary>The client's flags to reach the private sshd and run <paramref name="remoteCommand"/> there.</summary>
+    public List<string> ClientArgs(string remoteCommand) => _sshd!.ClientArgs(_sshdKnownHosts, "--remote-command", remoteCommand);
+
     /// <summary>The echo text a cell sends to a server (unique per server, so an answer from the wrong backend shows).</summary>
     public static string EchoText(EraHost host, EraServer server) => $"{host} to {server.Name}";
 
