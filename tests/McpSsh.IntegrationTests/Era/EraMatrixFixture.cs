@@ -80,3 +80,10 @@ public sealed class EraMatrixFixture : IAsyncLifetime
         _serveConfig?.Dispose();
     }
 }
+
+/// <summary>The era tests that reach servers through the matrix's sshd and serve share one of each.</summary>
+[CollectionDefinition(Name)]
+public sealed class EraMatrixCollection : ICollectionFixture<EraMatrixFixture>
+{
+    public const string Name = "era-matrix";
+}

@@ -7,7 +7,8 @@ namespace McpSsh.IntegrationTests.Era;
 /// server's echo and must get its own text back from that server. Where the client alone joins a host and a server
 /// with no era in common, the cell is the host SDK's clear refusal instead (nothing can bridge a byte relay).
 /// </summary>
-public sealed class EraMatrixTests(EraMatrixFixture fixture) : IClassFixture<EraMatrixFixture>
+[Collection(EraMatrixCollection.Name)]
+public sealed class EraMatrixTests(EraMatrixFixture fixture)
 {
     /// <summary>A relay that keeps the host waiting for a probe answer costs v2 hosts their 60 s probe timeout; no cell may come near it.</summary>
     private const long StallMs = 30_000;

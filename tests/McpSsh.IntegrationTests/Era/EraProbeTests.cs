@@ -8,7 +8,8 @@ namespace McpSsh.IntegrationTests.Era;
 /// probe timeout (60 s) instead. Through the client over a real sshd, with a legacy server that exits on the probe
 /// (what SDKs that end on any request before initialize do), the fallback must come as soon as the server exits.
 /// </summary>
-public sealed class EraProbeTests(EraMatrixFixture fixture) : IClassFixture<EraMatrixFixture>
+[Collection(EraMatrixCollection.Name)]
+public sealed class EraProbeTests(EraMatrixFixture fixture)
 {
     [Fact]
     public async Task AutoHost_ThroughTheClient_ServerExitsOnTheProbe_FallsBackAtOnce()
