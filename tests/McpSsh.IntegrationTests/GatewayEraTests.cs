@@ -276,5 +276,21 @@ public sealed class GatewayEraTests : IDisposable
         Assert.Equal("hello log", message.GetProperty("params").GetProperty("data").GetString());
     }
 
+    [Fact]
+    public async Task OneBackend_StaysAPlainRelay_TheModernServerAnswersDiscoverItself()
+    {
+        using GatewayConfig config = GatewayConfig.Write(("only", V2Server("reject", "only-modern")));
+        await using RawMcpSsh gateway = Start(config);
+        await gateway.WriteLineAsync(Request(1, "server/discover"));
+        JsonElement discover = await gateway.ReadResponseAsync();
+
+        // The backend's own answer, its member order included (the TypeScript SDK writes "result" first; the gateway would not).
+        Assert.Equal("result", discover.EnumerateObject().First().Name);
+        Assert.Equal("only-modern", Result(discover).GetProperty("_meta").GetProperty("io.modelcontextprotocol/serverInfo").GetProperty("name").GetString());
+        gateway.CloseStdin();
+        Assert.Equal(0, await gateway.WaitForExitAsync());
+        Assert.DoesNotContain("is served in the", gateway.Stderr);
+    }
+
     public void Dispose() => _config.Dispose();
 }
