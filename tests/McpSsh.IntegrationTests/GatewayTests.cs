@@ -89,7 +89,10 @@ public sealed class GatewayTests : IDisposable
     [Fact]
     public async Task SamplingElicitationAndRoots_FromTheSecondBackend_ComeBackToIt()
     {
+        // Legacy host on purpose: real server-to-client requests. The test server (C# SDK 2.4.0) is dual-era, so the
+        // gateway serves it modern and turns its input_required results into these requests (GatewayEraTests has the modern host).
         McpClientOptions options = HostHandlers.SamplingElicitationRoots("file:///work/a");
+        options.ProtocolVersion = "2025-11-25";
         await using ClientSession session = await ConnectAsync(options);
 
         // Concurrently, so the gateway's ids for the backends' requests must keep them apart.
@@ -146,7 +149,9 @@ public sealed class GatewayTests : IDisposable
     [Fact]
     public async Task BackendCrashingMidCall_FailsThatCall_ThenRestartsOnTheNextOne()
     {
-        await using ClientSession session = await ConnectAsync();
+        // Legacy host on purpose: it expects an unsolicited list_changed (a modern host gets one only through
+        // subscriptions/listen; GatewayEraTests covers that).
+        await using ClientSession session = await ConnectAsync(new McpClientOptions { ProtocolVersion = "2025-11-25" });
         var toolsChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var onChanged = session.Client.RegisterNotificationHandler(NotificationMethods.ToolListChangedNotification, (_, _) =>
         {

@@ -3,11 +3,14 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import * as z from 'zod';
 
 // A 2026-07-28 MCP server on the TypeScript SDK v2 (serveStdio), for the era tests.
-// Usage: node v2-server.mjs [serve|reject] [server-name]
+// Usage: node v2-server.mjs [serve|reject] [server-name] [uri-scheme]
 //   serve  (default): dual-era, answers server/discover and also a legacy initialize;
 //   reject: modern-only ({ legacy: 'reject' }), a legacy initialize gets -32022.
+//   uri-scheme (default res): its resources are SCHEME://static and SCHEME://item/{id}, so two of these servers
+//   behind one gateway have URIs of their own (routing by URI picks the right one).
 const legacy = process.argv[2] === 'reject' ? 'reject' : 'serve';
 const serverName = process.argv[3] ?? (legacy === 'reject' ? 'v2-modern' : 'v2-dual');
+const scheme = process.argv[4] ?? 'res';
 function factory(opts) {
   const server = new McpServer({ name: serverName, version: '2.4.0' }, {
     capabilities: { tools: { listChanged: true }, prompts: { listChanged: true }, resources: { listChanged: true, subscribe: true }, logging: {} },
@@ -44,16 +47,16 @@ function factory(opts) {
     return { content: [{ type: 'text', text: r }] };
   });
   let n = 0;
-  server.registerTool('bump', { description: 'Adds a tool (list_changed) and updates res://static' }, async () => {
+  server.registerTool('bump', { description: 'Adds a tool (list_changed) and updates SCHEME://static' }, async () => {
     n++;
     server.registerTool('extra' + n, { description: 'dyn' }, async () => ({ content: [{ type: 'text', text: 'x' }] }));
-    await server.server.sendResourceUpdated({ uri: 'res://static' });
+    await server.server.sendResourceUpdated({ uri: `${scheme}://static` });
     return { content: [{ type: 'text', text: 'bumped ' + n }] };
   });
   server.registerPrompt('greet', { description: 'Greeting', argsSchema: z.object({ name: completable(z.string(), v => ['alice', 'bob'].filter(x => x.startsWith(v))) }) },
     ({ name }) => ({ messages: [{ role: 'user', content: { type: 'text', text: `Hello ${name}` } }] }));
-  server.registerResource('static', 'res://static', { mimeType: 'text/plain' }, async uri => ({ contents: [{ uri: uri.href, text: 'static content' }] }));
-  server.registerResource('item', new ResourceTemplate('res://item/{id}', { list: undefined, complete: { id: v => ['1', '2', '10'].filter(x => x.startsWith(v)) } }),
+  server.registerResource('static', `${scheme}://static`, { mimeType: 'text/plain' }, async uri => ({ contents: [{ uri: uri.href, text: 'static content' }] }));
+  server.registerResource('item', new ResourceTemplate(`${scheme}://item/{id}`, { list: undefined, complete: { id: v => ['1', '2', '10'].filter(x => x.startsWith(v)) } }),
     { mimeType: 'text/plain' }, async (uri, { id }) => ({ contents: [{ uri: uri.href, text: 'item ' + id }] }));
   process.stderr.write(`[${serverName}] era=${opts?.era}\n`);
   return server;

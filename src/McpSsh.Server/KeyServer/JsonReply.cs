@@ -1,31 +1,23 @@
-using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using McpSsh.Ssh.KeyServer;
 using Microsoft.AspNetCore.Http;
 
 namespace McpSsh.Server.KeyServer;
 
-/// <summary>The key server's answers: one-member JSON objects, as the Python server sends them.</summary>
+/// <summary>The key server's answers: the records in McpSsh.Ssh.KeyServer (KeyServerContracts.cs), one-member JSON objects as the Python server sends them.</summary>
 internal static class JsonReply
 {
-    // Key lines keep their '+' and '/' readable; JSON-significant and control characters are still escaped.
-    private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    public static Task WriteAsync(HttpContext context, int status, string name, string value)
+    public static Task WriteAsync<T>(HttpContext context, int status, T body, JsonTypeInfo<T> type)
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(buffer, s_options))
-        {
-            writer.WriteStartObject();
-            writer.WriteString(name, value);
-            writer.WriteEndObject();
-        }
-
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(body, type);
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        context.Response.ContentLength = buffer.WrittenCount;
-        return context.Response.Body.WriteAsync(buffer.WrittenMemory).AsTask();
+        context.Response.ContentLength = json.Length;
+        return context.Response.Body.WriteAsync(json).AsTask();
     }
 
-    public static Task Error(HttpContext context, int status, string message) => WriteAsync(context, status, "error", message);
+    public static Task Status(HttpContext context, StatusReply status) => WriteAsync(context, StatusCodes.Status200OK, status, KeyServerJsonContext.Relaxed.StatusReply);
+
+    public static Task Error(HttpContext context, int status, string message) => WriteAsync(context, status, new ErrorReply(message), KeyServerJsonContext.Relaxed.ErrorReply);
 }

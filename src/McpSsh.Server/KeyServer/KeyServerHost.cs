@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using McpSsh.Ssh.KeyServer;
 using McpSsh.Ssh.Keys;
 using McpSsh.Ssh.KnownHosts;
 using Microsoft.AspNetCore.Builder;
@@ -77,8 +78,9 @@ public sealed class KeyServerHost : IAsyncDisposable
             context.Response.ContentType = "text/html; charset=utf-8";
             return context.Response.WriteAsync(LandingPage.Html(options.Token is not null));
         }));
-        app.MapGet("/health", (RequestDelegate)(context => JsonReply.WriteAsync(context, 200, "status", "healthy")));
-        app.MapGet("/server_pub_key", (RequestDelegate)(context => JsonReply.WriteAsync(context, 200, "server_pub_key", options.ServerPublicKey)));
+        app.MapGet("/health", (RequestDelegate)(context => JsonReply.Status(context, StatusReply.Healthy)));
+        app.MapGet("/server_pub_key", (RequestDelegate)(context =>
+            JsonReply.WriteAsync(context, StatusCodes.Status200OK, new ServerPubKeyReply(options.ServerPublicKey), KeyServerJsonContext.Relaxed.ServerPubKeyReply)));
         app.MapPost("/register", (RequestDelegate)host.RegisterAsync);
 
         try
@@ -124,7 +126,7 @@ public sealed class KeyServerHost : IAsyncDisposable
             return;
         }
 
-        await JsonReply.WriteAsync(context, 200, "status", "success");
+        await JsonReply.Status(context, StatusReply.Success);
     }
 
     private async Task<(int Status, string Message)> TryRegisterAsync(HttpContext context)
@@ -142,10 +144,9 @@ public sealed class KeyServerHost : IAsyncDisposable
         string? keyText;
         try
         {
-            using JsonDocument body = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
-            keyText = body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("client_pub_key", out JsonElement value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
+            // null (a JSON null body) or a request without the field: "Missing client_pub_key" below.
+            RegisterRequest? body = await JsonSerializer.DeserializeAsync(context.Request.Body, KeyServerJsonContext.Default.RegisterRequest, context.RequestAborted);
+            keyText = body?.ClientPubKey;
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -156,13 +157,19 @@ public sealed class KeyServerHost : IAsyncDisposable
             // A body that arrives too slowly (408), ends early (400)...: the client's fault, not an error of ours.
             return (ex.StatusCode, $"bad request body: {ex.Message}");
         }
+        catch (JsonException ex) when (ex.InnerException is InvalidOperationException)
+        {
+            // A string that is not valid UTF-8 (the reader's transcoding failure, wrapped with its path).
+            return (StatusCodes.Status400BadRequest, "Invalid JSON: the body is not valid UTF-8");
+        }
         catch (JsonException)
         {
+            // Not JSON, or JSON of the wrong shape (an array, client_pub_key not a string).
             return (StatusCodes.Status400BadRequest, "Invalid JSON");
         }
         catch (InvalidOperationException)
         {
-            // GetString of a string that is not valid UTF-8.
+            // A string that is not valid UTF-8, when the serializer passes the reader's exception on as it is.
             return (StatusCodes.Status400BadRequest, "Invalid JSON: the body is not valid UTF-8");
         }
 

@@ -1,8 +1,8 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 
 namespace McpSsh.Ssh.KeyServer;
@@ -34,7 +34,7 @@ public sealed class KeyServerClient(string host, int port, string? token, ILogge
     public async Task<(string Key, string Url)> FetchHostKeyAsync(CancellationToken cancellation)
     {
         (string body, string url) = await SendAsync("/server_pub_key", () => new HttpRequestMessage(HttpMethod.Get, (Uri?)null), withToken: false, cancellation);
-        string? key = ReadString(body, "server_pub_key");
+        string? key = Read(body, KeyServerJsonContext.Default.ServerPubKeyReply)?.ServerPubKey;
         return key is null
             ? throw new SshConnectException(ConnectFailure.KeyServer, $"the key server at {url} answered without a \"server_pub_key\" string; is it an mcp-ssh or m2m-mcp-server-ssh-server key server?")
             : (key, url);
@@ -43,15 +43,7 @@ public sealed class KeyServerClient(string host, int port, string? token, ILogge
     /// <summary>POST /register with the client's public key line (and the token, the only request that carries it).</summary>
     public async Task<string> RegisterAsync(string publicKeyLine, CancellationToken cancellation)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("client_pub_key", publicKeyLine);
-            writer.WriteEndObject();
-        }
-
-        byte[] json = buffer.WrittenSpan.ToArray();
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(new RegisterRequest(publicKeyLine), KeyServerJsonContext.Default.RegisterRequest);
         (_, string url) = await SendAsync("/register", () =>
         {
             var request = new HttpRequestMessage(HttpMethod.Post, (Uri?)null) { Content = new ByteArrayContent(json) };
@@ -120,7 +112,7 @@ public sealed class KeyServerClient(string host, int port, string? token, ILogge
             return (body, url);
         }
 
-        string reason = ReadString(body, "error") ?? response.ReasonPhrase ?? "";
+        string reason = Read(body, KeyServerJsonContext.Default.ErrorReply)?.Error ?? response.ReasonPhrase ?? "";
         string fix = response.StatusCode switch
         {
             HttpStatusCode.Unauthorized => " Give the server's token with --key-server-token or MCP_SSH_KEY_SERVER_TOKEN",
@@ -154,14 +146,13 @@ public sealed class KeyServerClient(string host, int port, string? token, ILogge
         throw KeyServerFailures.TooLarge(url, null);
     }
 
-    private static string? ReadString(string json, string name)
+    /// <summary>The answer as its contract, or null when it is not JSON of that shape (the caller names what was missing).</summary>
+    private static T? Read<T>(string json, JsonTypeInfo<T> type)
+        where T : class
     {
         try
         {
-            using JsonDocument document = JsonDocument.Parse(json);
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
+            return JsonSerializer.Deserialize(json, type);
         }
         catch (JsonException)
         {
