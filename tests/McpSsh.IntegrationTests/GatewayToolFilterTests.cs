@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using McpSsh.IntegrationTests.Fixtures;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace McpSsh.IntegrationTests;
+
+/// <summary>
+/// Per-server "tools": {"allow", "deny"} through `mcp-ssh gateway` with real servers: filtered tools never enter
+/// the merged list, and a call of one (listed first or not) gets a JSON-RPC error naming the server and the glob.
+/// </summary>
+public sealed class GatewayToolFilterTests : IDisposable
+{
+    private readonly GatewayConfig _config = WriteConfig();
+
+    private static GatewayConfig WriteConfig()
+    {
+        var config = GatewayConfig.Write(
+            ("files", (TestPaths.Node, [GatewayNameTests.OddServerJs])),
+            ("everything", GatewayConfig.Everything),
+            ("test", GatewayConfig.TestServer));
+
+        // The fixture writes command, args and env; the filters are added to that file here.
+        JsonNode root = JsonNode.Parse(File.ReadAllText(config.Path))!;
+        root["mcpServers"]!["files"]!["tools"] = JsonNode.Parse("""{"deny": ["delete_*"]}""");
+        root["mcpServers"]!["everything"]!["tools"] = JsonNode.Parse("""{"allow": ["echo", "get-*"], "deny": ["get-env", "get-tiny-image"]}""");
+        File.WriteAllText(config.Path, root.ToJsonString());
+        return config;
+    }
+
+    private static string Text(CallToolResult result) => Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
+
+    private Task<ClientSession> ConnectAsync(McpClientOptions? options = null) =>
+        McpSshRun.ConnectAsync(["gateway", "--servers-config", _config.Path], options);
+
+    [Fact]
+    public async Task FilteredTools_AreAbsentFromTheMergedList()
+    {
+        await using ClientSession session = await ConnectAsync();
+        List<string> tools = [.. (await session.Client.ListToolsAsync()).Select(t => t.Name)];
+
+        Assert.DoesNotContain(tools, t => t.StartsWith("delete_", StringComparison.Ordinal));
+        Assert.Contains("files_read", tools); // the files server's other tools are there
+        // everything: only echo and get-* minus the denied ones; its echo clashes with files' echo, so it is echo_1.
+        Assert.Contains("echo_1", tools);
+        Assert.Contains("get-sum", tools);
+        Assert.Contains("get-structured-content", tools);
+        Assert.DoesNotContain("get-env", tools);
+        Assert.DoesNotContain("get-tiny-image", tools);
+        Assert.DoesNotContain("toggle-simulated-logging", tools);
+        Assert.DoesNotContain("trigger-long-running-operation", tools);
+        // The test server has no filter: all of it, its echo after the other two.
+        Assert.Contains("echo_2", tools);
+        Assert.Contains("wait_for_cancel", tools);
+        Assert.Equal(tools.Count, tools.Distinct().Count());
+
+        Assert.Equal("files:files.read", Text(await session.Client.CallToolAsync("files_read")));
+        Assert.Contains("is 7", Text(await session.Client.CallToolAsync("get-sum", new Dictionary<string, object?> { ["a"] = 3, ["b"] = 4 })));
+    }
+
+    [Fact]
+    public async Task CallOfAFilteredTool_NamesServerAndGlob_ListedFirstOrNot()
+    {
+        await using ClientSession session = await ConnectAsync();
+
+        // Not listed yet in this session: the gateway learns the lists, then refuses with the reason.
+        var denied = await Assert.ThrowsAsync<McpProtocolException>(() => session.Client.CallToolAsync("delete_all").AsTask());
+        Assert.Equal(McpErrorCode.InvalidParams, denied.ErrorCode);
+        Assert.Contains("tool \"delete_all\" of server \"files\" is filtered out by the gateway's servers config: it matches \"tools.deny\" glob \"delete_*\"", denied.Message);
+
+        await session.Client.ListToolsAsync();
+        var notAllowed = await Assert.ThrowsAsync<McpProtocolException>(() => session.Client.CallToolAsync("toggle-simulated-logging").AsTask());
+        Assert.Contains("tool \"toggle-simulated-logging\" of server \"everything\" is filtered out by the gateway's servers config: it matches no \"tools.allow\" glob (echo, get-*)", notAllowed.Message);
+        var deniedEnv = await Assert.ThrowsAsync<McpProtocolException>(() => session.Client.CallToolAsync("get-env").AsTask());
+        Assert.Contains("server \"everything\"", deniedEnv.Message);
+        Assert.Contains("it matches \"tools.deny\" glob \"get-env\"", deniedEnv.Message);
+
+        // The unfiltered test server is untouched by the others' filters.
+        Assert.Equal("5", Text(await session.Client.CallToolAsync("add", new Dictionary<string, object?> { ["a"] = 2, ["b"] = 3 })));
+        // And the session goes on.
+        Assert.Equal("files:echo", Text(await session.Client.CallToolAsync("echo")));
+    }
+
+    public void Dispose() => _config.Dispose();
+}
