@@ -84,3 +84,32 @@ public sealed class GatewayToolFilterTests : IDisposable
 
     public void Dispose() => _config.Dispose();
 }
+
+/// <summary>One backend is relayed byte for byte, but its filter still applies (serve's usual case: one server).</summary>
+public sealed class GatewaySingleServerToolFilterTests : IDisposable
+{
+    private readonly GatewayConfig _config = WriteConfig();
+
+    private static GatewayConfig WriteConfig()
+    {
+        var config = GatewayConfig.Write(("files", (TestPaths.Node, [GatewayNameTests.OddServerJs])));
+        JsonNode root = JsonNode.Parse(File.ReadAllText(config.Path))!;
+        root["mcpServers"]!["files"]!["tools"] = JsonNode.Parse("""{"allow": ["*"], "deny": ["delete_*", "do it/now"]}""");
+        File.WriteAllText(config.Path, root.ToJsonString());
+        return config;
+    }
+
+    [Fact]
+    public async Task SingleServer_FilteredToolsAbsent_CallRefusedNamingServerAndGlob()
+    {
+        await using ClientSession session = await McpSshRun.ConnectAsync(["gateway", "--servers-config", _config.Path]);
+        List<string> tools = [.. (await session.Client.ListToolsAsync()).Select(t => t.Name)];
+        Assert.Equal(GatewayNameTests.OddTools.Where(t => !t.StartsWith("delete_", StringComparison.Ordinal) && t != "do it/now"), tools);
+
+        var denied = await Assert.ThrowsAsync<McpProtocolException>(() => session.Client.CallToolAsync("delete_one").AsTask());
+        Assert.Contains("tool \"delete_one\" of server \"files\" is filtered out by the gateway's servers config: it matches \"tools.deny\" glob \"delete_*\"; the call was not sent", denied.Message);
+        Assert.Equal("files:files.read", Assert.IsType<TextContentBlock>(Assert.Single((await session.Client.CallToolAsync("files.read")).Content)).Text);
+    }
+
+    public void Dispose() => _config.Dispose();
+}

@@ -31,6 +31,14 @@ public sealed record ToolFilter(IReadOnlyList<ToolGlob> Allow, IReadOnlyList<Too
         return ToolVerdict.Passed;
     }
 
+    /// <summary>The gateway server whose config holds the filter; null for the client's flags.</summary>
+    public string? Server { get; init; }
+
+    /// <summary>The one-line error a call of a filtered tool gets, naming who filtered it and the rule.</summary>
+    public string Refusal(string name, string reason) => Server is null
+        ? $"tool \"{name}\" is filtered out by mcp-ssh: {reason}; the call was not sent"
+        : $"tool \"{name}\" of server \"{Server}\" is filtered out by the gateway's servers config: {reason}; the call was not sent";
+
     /// <summary>The filter in one line, for logs: <c>--allow-tools read_*,list_* --deny-tools *_delete</c>.</summary>
     public string Describe() => string.Join(" ", new[]
     {

@@ -13,7 +13,7 @@ namespace McpSsh.Gateway;
 /// </summary>
 public sealed partial class GatewaySession
 {
-    private readonly Dictionary<string, (string Server, string Reason)> _filteredTools = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ToolFilter Filter, string Reason)> _filteredTools = new(StringComparer.Ordinal);
 
     /// <summary>True when <paramref name="item"/> of a tools list is filtered out by its server's config (any of its names).</summary>
     private bool FilteredOut(Backend backend, string itemsKey, JsonElement item)
@@ -49,8 +49,8 @@ public sealed partial class GatewaySession
     {
         lock (_lock)
         {
-            _filteredTools.TryAdd(name, (backend.Name, reason));
-            _filteredTools.TryAdd(_tools.Candidate(backend.Name, name), (backend.Name, reason));
+            _filteredTools.TryAdd(name, (backend.Config.Tools, reason));
+            _filteredTools.TryAdd(_tools.Candidate(backend.Name, name), (backend.Config.Tools, reason));
         }
     }
 
@@ -64,9 +64,7 @@ public sealed partial class GatewaySession
 
         lock (_lock)
         {
-            return _filteredTools.TryGetValue(name, out var filtered)
-                ? $"tool \"{name}\" of server \"{filtered.Server}\" is filtered out by the gateway's servers config: {filtered.Reason}; the call was not sent"
-                : null;
+            return _filteredTools.TryGetValue(name, out var filtered) ? filtered.Filter.Refusal(name, filtered.Reason) : null;
         }
     }
 }

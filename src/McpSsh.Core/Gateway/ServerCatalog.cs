@@ -161,7 +161,7 @@ public static class ServerCatalog
         string command = commandElement.GetString()!;
         string resolved = resolveExecutable(command, env.GetValueOrDefault("PATH"))
             ?? throw new GatewayConfigException($"{where}: command \"{command}\" was not found (not an executable path, not on PATH). Install it or give its absolute path");
-        return new ServerConfig(name, resolved, args, env, cwd) { Tools = ToolFilterConfig.Parse(where, body) };
+        return new ServerConfig(name, resolved, args, env, cwd) { Tools = ToolFilterConfig.Parse(name, where, body) };
     }
 
     /// <summary>An absolute or relative path that is a file, or a bare name found on PATH (the server's own PATH first).</summary>

@@ -12,8 +12,9 @@ internal static class ToolFilterConfig
     public const string Field = "tools";
     private const string Shape = "{\"allow\": [\"GLOB\", ...], \"deny\": [\"GLOB\", ...]}";
 
+    /// <param name="server">The server's name, which refusals quote.</param>
     /// <param name="where">Names the server and the file, e.g. <c>server "files" in /etc/servers.json</c>.</param>
-    public static ToolFilter Parse(string where, JsonElement body)
+    public static ToolFilter Parse(string server, string where, JsonElement body)
     {
         if (!body.TryGetProperty(Field, out JsonElement tools))
         {
@@ -45,7 +46,7 @@ internal static class ToolFilterConfig
             throw new GatewayConfigException($"{where}: \"tools.allow\" is empty, which would hide every tool; remove \"allow\" to allow all tools, or deny \"*\"");
         }
 
-        return new ToolFilter(allow, Globs(where, tools, "deny"), "\"tools.allow\"", "\"tools.deny\"");
+        return new ToolFilter(allow, Globs(where, tools, "deny"), "\"tools.allow\"", "\"tools.deny\"") { Server = server };
     }
 
     private static IReadOnlyList<ToolGlob> Globs(string where, JsonElement tools, string list)

@@ -55,8 +55,7 @@ public sealed class ToolFilterStage(ToolFilter filter)
             ToolVerdict verdict = filter.Check(name);
             if (!verdict.Allowed)
             {
-                return JsonRpcErrorWriter.Write(info.Id, JsonRpcErrorCode.InvalidParams,
-                    $"tool \"{name}\" is filtered out by mcp-ssh: {verdict.Reason}; the call was not sent");
+                return JsonRpcErrorWriter.Write(info.Id, JsonRpcErrorCode.InvalidParams, filter.Refusal(name, verdict.Reason!));
             }
         }
 

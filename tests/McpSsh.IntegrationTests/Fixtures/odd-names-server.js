@@ -30,7 +30,10 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
     case 'prompts/get':
       if (!prompts.includes(name)) return write({ jsonrpc: '2.0', id: msg.id, error: { code: -32602, message: `Prompt ${name} not found` } });
       return write({ jsonrpc: '2.0', id: msg.id, result: { messages: [{ role: 'user', content: { type: 'text', text: `${backend}:${name}` } }] } });
-    default:
+    case 'ping':
       return write({ jsonrpc: '2.0', id: msg.id, result: {} });
+    default:
+      // A 2025-era server: server/discover and anything else unknown is "Method not found", so SDK clients fall back to initialize.
+      return write({ jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } });
   }
 });
