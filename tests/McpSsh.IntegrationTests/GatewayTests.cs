@@ -146,7 +146,9 @@ public sealed class GatewayTests : IDisposable
     [Fact]
     public async Task BackendCrashingMidCall_FailsThatCall_ThenRestartsOnTheNextOne()
     {
-        await using ClientSession session = await ConnectAsync();
+        // Legacy host on purpose: it expects an unsolicited list_changed (a modern host gets one only through
+        // subscriptions/listen; GatewayEraTests covers that).
+        await using ClientSession session = await ConnectAsync(new McpClientOptions { ProtocolVersion = "2025-11-25" });
         var toolsChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var onChanged = session.Client.RegisterNotificationHandler(NotificationMethods.ToolListChangedNotification, (_, _) =>
         {

@@ -36,12 +36,38 @@ internal sealed class Backend(ServerConfig config)
     public SemaphoreSlim RestartGate { get; } = new(1, 1);
 
     public JsonObject? InitializeResult { get; set; }
+
+    /// <summary>
+    /// The era the backend is served in, learnt by the probe at start (server/discover answered: modern;
+    /// refused, silent or exited: legacy) and kept across restarts, so a legacy server that exits on the
+    /// unknown method is not probed again.
+    /// </summary>
+    public McpEra Era { get; set; } = McpEra.Unknown;
+
+    /// <summary>A modern backend's server/discover result (its capabilities, instructions, serverInfo in _meta).</summary>
+    public JsonObject? DiscoverResult { get; set; }
+
+    /// <summary>True while the discover probe is out: an exit then means "legacy, restart and initialize", not failure.</summary>
+    public bool Probing { get; set; }
+
+    /// <summary>What the backend offers, whichever era told it.</summary>
+    public JsonObject? Capabilities => (Era == McpEra.Modern ? DiscoverResult : InitializeResult)?["capabilities"] as JsonObject;
+}
+
+/// <summary>The two MCP eras: legacy (initialize, 2025-11-25 and older) and modern (2026-07-28, per-request _meta).</summary>
+public enum McpEra
+{
+    Unknown,
+    Legacy,
+    Modern,
 }
 
 /// <summary>A request the gateway sent to a backend and still waits for.</summary>
 /// <param name="ClientId">Raw JSON id of the host's request to answer, or null for the gateway's own (fan-out) requests.</param>
 /// <param name="Completion">For the gateway's own requests: completes with the backend's response.</param>
-internal sealed record PendingRequest(Backend Backend, string? ClientId, TaskCompletionSource<BackendAnswer>? Completion);
+/// <param name="Method">For a host request: its method (the bridge between eras adapts the answer by it).</param>
+/// <param name="Request">For a legacy host's request to a modern backend: the request, kept to retry it with inputResponses.</param>
+internal sealed record PendingRequest(Backend Backend, string? ClientId, TaskCompletionSource<BackendAnswer>? Completion, string? Method = null, JsonObject? Request = null);
 
 /// <summary>
 /// A backend's response to one of the gateway's own requests, kept as bytes: merged lists are written from
@@ -75,4 +101,5 @@ internal sealed class BackendAnswer(byte[] frame)
 
 /// <summary>A request a backend sent to the host (sampling, elicitation, roots...), under a gateway-unique id.</summary>
 /// <param name="OriginalId">The backend's own id, as canonical raw JSON text.</param>
-internal sealed record ServerRequest(Backend Backend, string OriginalId);
+/// <param name="Completion">For the gateway's own request to the host (an input_required bridged for a modern backend): its answer.</param>
+internal sealed record ServerRequest(Backend? Backend, string OriginalId, TaskCompletionSource<BackendAnswer>? Completion = null);

@@ -39,4 +39,10 @@ internal static partial class GatewayLog
 
     [LoggerMessage(411, LogLevel.Warning, "No valid JSON-RPC message from the host within {Seconds} s (--first-frame-timeout); ending the session")]
     public static partial void LogFirstFrameTimeout(this ILogger logger, double seconds);
+
+    [LoggerMessage(412, LogLevel.Information, "Backend {Name} is served in the {Era} era")]
+    public static partial void LogBackendEra(this ILogger logger, string name, string era);
+
+    [LoggerMessage(413, LogLevel.Warning, "Backend {Name} sent {Method} to a host of protocol revision 2026-07-28, which has no server-to-client requests; answered with an error")]
+    public static partial void LogServerRequestRefused(this ILogger logger, string name, string method);
 }

@@ -118,8 +118,15 @@ public sealed partial class GatewaySession
             return;
         }
 
-        // Only the id changes (spliced in place); result or error pass through as the backend wrote them.
-        if (FrameRewriter.ReplaceId(frame, pending.ClientId!) is { } answer)
+        if (HostEra == McpEra.Legacy && backend.Era == McpEra.Modern && InputRequired.IsInputRequired(frame))
+        {
+            _ = FulfilInputRequiredAsync(backend, pending, frame.ToArray());
+            return;
+        }
+
+        // Only the id changes (spliced in place), and the members the host's era lacks or needs (resultType,
+        // cache hints); the rest of the result or error passes through as the backend wrote it.
+        if (FrameRewriter.ReplaceId(ResultForHost(backend, pending.Method, frame), pending.ClientId!) is { } answer)
         {
             WriteToClient(answer);
         }
@@ -130,6 +137,12 @@ public sealed partial class GatewaySession
     /// <summary>sampling/createMessage, elicitation/create, roots/list or any other request to the host.</summary>
     private void OnBackendRequest(Backend backend, ReadOnlySequence<byte> frame, string rawId)
     {
+        if (HostEra == McpEra.Modern)
+        {
+            RefuseServerRequest(backend, frame, rawId);
+            return;
+        }
+
         long gatewayId = _requests.AddServerRequest(backend, rawId);
         if (FrameRewriter.ReplaceId(frame, gatewayId.ToString(CultureInfo.InvariantCulture)) is { } request)
         {
@@ -153,6 +166,11 @@ public sealed partial class GatewaySession
             return;
         }
 
+        if (RouteChangeNotification(backend, info, frame))
+        {
+            return;
+        }
+
         // progress (the host's own token), message, */list_changed, resources/updated: untouched bytes.
         WriteToClient(frame);
     }
@@ -166,7 +184,16 @@ public sealed partial class GatewaySession
             return;
         }
 
-        long id = _requests.AddForwarded(backend, clientId);
+        if (ParamsFor(backend, request["params"] as JsonObject) is { } adapted && request["params"] is null)
+        {
+            request["params"] = adapted;
+        }
+
+        string? method = JsonText.String(request["method"]);
+        JsonObject? keep = HostEra == McpEra.Legacy && backend.Era == McpEra.Modern && method is McpMethods.ToolsCall or McpMethods.PromptsGet or McpMethods.ResourcesRead
+            ? (JsonObject)request.DeepClone()
+            : null;
+        long id = _requests.AddForwarded(backend, clientId, method, keep);
         request["id"] = id;
         SendToBackend(backend, WriteOrForget(request, id));
     }
@@ -186,25 +213,25 @@ public sealed partial class GatewaySession
     }
 
     /// <summary>Sends the gateway's own request and waits (bounded) for the backend's response object.</summary>
-    private async Task<BackendAnswer> RequestAsync(Backend backend, string method, JsonNode? parameters)
+    private async Task<BackendAnswer> RequestAsync(Backend backend, string method, JsonNode? parameters, TimeSpan? timeout = null)
     {
         var completion = new TaskCompletionSource<BackendAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
         long id = _requests.AddOwn(backend, completion);
         var request = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method };
-        if (parameters is not null)
+        if (ParamsFor(backend, parameters?.DeepClone() as JsonObject) is { } adapted)
         {
-            request["params"] = parameters.DeepClone();
+            request["params"] = adapted;
         }
 
         SendToBackend(backend, WriteOrForget(request, id));
         try
         {
-            return await completion.Task.WaitAsync(_options.InitTimeout);
+            return await completion.Task.WaitAsync(timeout ?? _options.InitTimeout);
         }
         catch (TimeoutException)
         {
             _requests.Forget(id);
-            return BackendAnswer.Error($"backend {backend.Name} did not answer {method} within {_options.InitTimeout.TotalSeconds:0.#} s (--init-timeout)");
+            return BackendAnswer.Error($"backend {backend.Name} did not answer {method} within {(timeout ?? _options.InitTimeout).TotalSeconds:0.#} s (--init-timeout)");
         }
     }
 

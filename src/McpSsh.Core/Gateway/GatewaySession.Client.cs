@@ -60,15 +60,25 @@ public sealed partial class GatewaySession
     private void OnClientRequest(string clientId, string method, JsonObject request)
     {
         JsonObject? parameters = request["params"] as JsonObject;
+        McpEra era = PinHostEra(method, parameters);
+        if (era == McpEra.Modern && ModernRequestError(method, parameters) is { } refused)
+        {
+            ReplyError(clientId, refused);
+            return;
+        }
+
         Task work = method switch
         {
             McpMethods.Initialize => InitializeAsync(clientId, parameters ?? []),
             McpMethods.Ping => Answer(clientId, new JsonObject()),
+            McpMethods.Discover when era == McpEra.Modern => DiscoverAsync(clientId),
+            McpMethods.Listen when era == McpEra.Modern => ListenAsync(clientId, parameters!),
             McpMethods.ToolsList => ListAsync(clientId, method, "tools", parameters),
             McpMethods.PromptsList => ListAsync(clientId, method, "prompts", parameters),
             McpMethods.ResourcesList => ListAsync(clientId, method, "resources", parameters),
             McpMethods.ResourceTemplatesList => ListAsync(clientId, method, "resourceTemplates", parameters),
-            McpMethods.SetLevel => BroadcastRequestAsync(clientId, request),
+            McpMethods.SetLevel => SetLevelAsync(clientId, request),
+            McpMethods.ResourcesSubscribe or McpMethods.ResourcesUnsubscribe => LegacySubscribeAsync(clientId, method, request),
             _ => RouteAsync(clientId, method, request),
         };
 
@@ -194,6 +204,11 @@ public sealed partial class GatewaySession
             ready = _backends.Where(b => b.State == BackendState.Ready).ToList();
         }
 
+        if (info.CancelledRequestId is { } listenId && TryCloseHostListen(listenId))
+        {
+            return;
+        }
+
         if (info.CancelledRequestId is { } requestId)
         {
             // Goes only to the backend holding that request, under the id the backend knows. The host ignores
@@ -210,8 +225,9 @@ public sealed partial class GatewaySession
             return;
         }
 
-        // notifications/initialized, roots/list_changed and anything else concern every backend.
-        foreach (Backend backend in ready)
+        // notifications/initialized, roots/list_changed and anything else concern every backend; initialized only
+        // the legacy ones (a modern server has no handshake, and the gateway tells its legacy backends itself when the host is modern).
+        foreach (Backend backend in ready.Where(b => method != McpMethods.Initialized || b.Era != McpEra.Modern))
         {
             SendToBackend(backend, frame);
         }
@@ -226,10 +242,16 @@ public sealed partial class GatewaySession
             return;
         }
 
+        if (request.Completion is not null)
+        {
+            request.Completion.TrySetResult(new BackendAnswer(frame.ToArray()));
+            return;
+        }
+
         // Only the id changes, spliced in place: the host's answer (sampling, elicitation) passes as it came.
         if (FrameRewriter.ReplaceId(frame, request.OriginalId) is { } answer)
         {
-            SendToBackend(request.Backend, answer);
+            SendToBackend(request.Backend!, answer);
         }
     }
 }

@@ -17,6 +17,7 @@ public sealed partial class GatewaySession
             _clientInitializeParams = (JsonObject)parameters.DeepClone();
         }
 
+        await _probed;
         List<Backend> starting = _backends.Where(b => b.State == BackendState.Starting).ToList();
         try
         {
@@ -27,7 +28,8 @@ public sealed partial class GatewaySession
             _initializeDone.TrySetResult();
         }
 
-        var answered = _backends.Where(b => b.State == BackendState.Ready).Select(b => (b.Name, b.InitializeResult!)).ToList();
+        var answered = _backends.Where(b => b.State == BackendState.Ready)
+            .Select(b => (b.Name, b.Era == McpEra.Modern ? InitializeMerger.FromDiscover(b.DiscoverResult!) : b.InitializeResult!)).ToList();
         if (answered.Count == 0)
         {
             ReplyError(clientId, JsonRpcErrorCode.InternalError, "no backend could be initialized: "
@@ -35,19 +37,22 @@ public sealed partial class GatewaySession
             return;
         }
 
-        InitializeMerger.Outcome merged = InitializeMerger.Merge(answered, _options.Version);
+        // All modern: no backend named a legacy version, so the host's own is answered if the gateway knows it.
+        string? requested = JsonText.String(parameters["protocolVersion"]);
+        InitializeMerger.Outcome merged = InitializeMerger.Merge(answered, _options.Version, McpProtocolVersions.Legacy.Contains(requested) ? requested : null);
         if (merged.VersionWarning is not null)
         {
-            _logger.LogProtocolVersionMismatch(merged.VersionWarning, merged.Result["protocolVersion"]!.GetValue<string>());
+            _logger.LogProtocolVersionMismatch(merged.VersionWarning, merged.Typed.ProtocolVersion);
         }
 
         lock (_lock)
         {
-            _mergedCapabilities = merged.Result["capabilities"] as JsonObject;
+            _mergedCapabilities = merged.Typed.Capabilities;
         }
 
         _logger.LogMerged(answered.Count, string.Join(", ", answered.Select(a => a.Name)));
-        ReplyResult(clientId, merged.Result);
+        ReplyResult(clientId, merged.Typed, JsonRpcJsonContext.Default.InitializeResult);
+        OpenLegacyHostListens();
     }
 
     /// <summary>Sends the host's initialize parameters to one backend; on success (and after a restart) also notifications/initialized.</summary>
@@ -88,7 +93,7 @@ public sealed partial class GatewaySession
 
         if (clientInitialized)
         {
-            SendToBackend(backend, new JsonObject { ["jsonrpc"] = "2.0", ["method"] = McpMethods.Initialized });
+            SendToBackend(backend, Notification(McpMethods.Initialized));
         }
 
         return true;
@@ -129,6 +134,7 @@ public sealed partial class GatewaySession
 
         var buffer = new ArrayBufferWriter<byte>(pages.Sum(p => p.Answer.Frame.Length) + 256);
         var next = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hints = new List<CacheHints>();
         using (var writer = new Utf8JsonWriter(buffer, JsonFrameWriter.Options))
         {
             writer.WriteStartObject();
@@ -153,6 +159,7 @@ public sealed partial class GatewaySession
                     }
                 }
 
+                hints.Add(backend.Era == McpEra.Modern ? DiscoverMerger.HintsOf(result) : DiscoverMerger.Conservative([]));
                 if (JsonText.Property(result, "nextCursor") is { } nextCursor && JsonText.String(nextCursor) is { } own)
                 {
                     next[backend.Name] = own;
@@ -163,6 +170,12 @@ public sealed partial class GatewaySession
             if (next.Count > 0)
             {
                 writer.WriteString("nextCursor"u8, CompositeCursor.Encode(next));
+            }
+
+            if (HostEra == McpEra.Modern)
+            {
+                // The modern list envelope: resultType and the most conservative of the parts' cache hints.
+                WriteHints(writer, DiscoverMerger.Conservative(hints));
             }
 
             writer.WriteEndObject();
@@ -227,10 +240,9 @@ public sealed partial class GatewaySession
     }
 
     /// <summary>logging/setLevel and the like: every backend, one answer once all replied.</summary>
-    private async Task BroadcastRequestAsync(string clientId, JsonObject request)
+    private async Task BroadcastRequestAsync(string clientId, JsonObject request, List<Backend> backends)
     {
         string method = JsonText.String(request["method"])!;
-        List<Backend> backends = await ReadyOrRestartedAsync();
         JsonObject[] responses = (await Task.WhenAll(backends.Select(b => RequestAsync(b, method, request["params"])))).Select(a => a.ToObject()).ToArray();
         JsonObject? success = responses.Select(r => r["result"]).OfType<JsonObject>().FirstOrDefault();
         if (success is not null || backends.Count == 0)

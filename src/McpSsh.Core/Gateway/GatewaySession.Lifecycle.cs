@@ -11,6 +11,7 @@ public sealed partial class GatewaySession
 
     private void OnBackendExited(Backend backend, BackendProcess process, int status)
     {
+        bool probing = false;
         lock (_lock)
         {
             if (backend.Process != process || _stopping)
@@ -18,10 +19,18 @@ public sealed partial class GatewaySession
                 return;
             }
 
-            bool wasReady = backend.State == BackendState.Ready;
-            backend.State = wasReady ? BackendState.Exited : BackendState.Failed;
-            backend.FailureReason ??= $"exited with status {status} before it was ready";
-            backend.NextRestartAt = DateTimeOffset.UtcNow + Backoff(backend.Restarts);
+            if (backend.Probing)
+            {
+                // Exited on server/discover: a legacy server that dies on unknown methods; the probe restarts it.
+                probing = true;
+            }
+            else
+            {
+                bool wasReady = backend.State == BackendState.Ready;
+                backend.State = wasReady ? BackendState.Exited : BackendState.Failed;
+                backend.FailureReason ??= $"exited with status {status} before it was ready";
+                backend.NextRestartAt = DateTimeOffset.UtcNow + Backoff(backend.Restarts);
+            }
         }
 
         List<PendingRequest> orphaned = _requests.RemoveBackend(backend);
@@ -38,7 +47,10 @@ public sealed partial class GatewaySession
             pending.Completion?.TrySetResult(BackendAnswer.Error(message));
         }
 
-        NotifyListsChanged();
+        if (!probing)
+        {
+            NotifyListsChanged();
+        }
     }
 
     /// <summary>Tells the host to re-list what the merged view lost or regained.</summary>
@@ -57,9 +69,19 @@ public sealed partial class GatewaySession
 
         foreach ((string capability, string method) in new[] { ("tools", McpMethods.ToolsListChanged), ("prompts", McpMethods.PromptsListChanged), ("resources", McpMethods.ResourcesListChanged) })
         {
-            if (capabilities?[capability] is not null)
+            if (capabilities?[capability] is null)
             {
-                WriteToClient(new JsonObject { ["jsonrpc"] = "2.0", ["method"] = method });
+                continue;
+            }
+
+            if (HostEra == McpEra.Modern)
+            {
+                // The modern era has no unsolicited change notifications: only the host's listens that asked get one.
+                NotifyHostListens(method, null);
+            }
+            else
+            {
+                WriteToClient(Notification(method));
             }
         }
     }
@@ -94,7 +116,7 @@ public sealed partial class GatewaySession
             backend.State = BackendState.Starting;
             backend.FailureReason = null;
             StartBackend(backend);
-            if (backend.State == BackendState.Failed || !await InitializeBackendAsync(backend))
+            if (backend.State == BackendState.Failed || !await BringUpAsync(backend))
             {
                 backend.State = BackendState.Exited;
                 backend.NextRestartAt = DateTimeOffset.UtcNow + Backoff(backend.Restarts);
@@ -102,6 +124,7 @@ public sealed partial class GatewaySession
             }
 
             NotifyListsChanged();
+            ReopenListens(backend);
             return true;
         }
         finally

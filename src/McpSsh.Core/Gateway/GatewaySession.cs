@@ -56,6 +56,7 @@ public sealed partial class GatewaySession
             StartBackend(backend);
         }
 
+        ProbeBackends();
         Task pump = PumpClientAsync(stop);
         if (_options.FirstFrameTimeout is { } bound)
         {
@@ -106,7 +107,7 @@ public sealed partial class GatewaySession
     {
         lock (_lock)
         {
-            return _clientInitializeParams is null ? Task.CompletedTask : _initializeDone.Task;
+            return _clientInitializeParams is null ? _probed : Task.WhenAll(_probed, _initializeDone.Task);
         }
     }
 

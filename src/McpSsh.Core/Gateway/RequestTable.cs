@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using McpSsh.JsonRpc;
 
 namespace McpSsh.Gateway;
@@ -29,12 +30,12 @@ internal sealed class RequestTable
     }
 
     /// <summary>A host request forwarded to <paramref name="backend"/>; returns the id to send it under.</summary>
-    public long AddForwarded(Backend backend, string clientId)
+    public long AddForwarded(Backend backend, string clientId, string? method = null, JsonObject? request = null)
     {
         lock (_lock)
         {
             long id = ++_nextId;
-            _pending[id] = new PendingRequest(backend, clientId, null);
+            _pending[id] = new PendingRequest(backend, clientId, null, method, request);
             _byClientId[CanonicalId(clientId)] = id;
             return id;
         }
@@ -130,6 +131,17 @@ internal sealed class RequestTable
         {
             long id = ++_nextServerRequestId;
             _serverRequests[id] = new ServerRequest(backend, CanonicalId(originalId));
+            return id;
+        }
+    }
+
+    /// <summary>The gateway's own request to the host (it fulfils a modern backend's input_required): the id the host sees.</summary>
+    public long AddHostRequest(TaskCompletionSource<BackendAnswer> completion)
+    {
+        lock (_lock)
+        {
+            long id = ++_nextServerRequestId;
+            _serverRequests[id] = new ServerRequest(null, "", completion);
             return id;
         }
     }

@@ -13,14 +13,17 @@ namespace McpSsh.JsonRpc;
 public static class JsonRpcErrorWriter
 {
     /// <param name="rawId">The request id as raw JSON text (<c>7</c>, <c>"a"</c>), or null for a null id.</param>
-    public static byte[] Write(string? rawId, JsonRpcErrorCode code, string message)
+    public static byte[] Write(string? rawId, JsonRpcErrorCode code, string message) => Write(rawId, new JsonRpcErrorDetail((int)code, message));
+
+    /// <summary>An error response whose error object (code, message, optional data) is the typed contract.</summary>
+    public static byte[] Write(string? rawId, JsonRpcErrorDetail detail)
     {
         if (rawId is not null && RequestId.Canonicalize(rawId) is null)
         {
             rawId = null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(128 + message.Length);
+        var buffer = new ArrayBufferWriter<byte>(128 + detail.Message.Length);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -35,10 +38,8 @@ public static class JsonRpcErrorWriter
                 writer.WriteRawValue(rawId, skipInputValidation: false);
             }
 
-            writer.WriteStartObject("error"u8);
-            writer.WriteNumber("code"u8, (int)code);
-            writer.WriteString("message"u8, WellFormed(message));
-            writer.WriteEndObject();
+            writer.WritePropertyName("error"u8);
+            JsonSerializer.Serialize(writer, detail with { Message = WellFormed(detail.Message) }, JsonRpcJsonContext.Default.JsonRpcErrorDetail);
             writer.WriteEndObject();
         }
 

@@ -53,6 +53,34 @@ public static class McpMetaKeys
     public const string LogLevel = "io.modelcontextprotocol/logLevel";
     public const string ServerInfo = "io.modelcontextprotocol/serverInfo";
     public const string SubscriptionId = "io.modelcontextprotocol/subscriptionId";
+
+    /// <summary>The keys of the 2026-07-28 per-request envelope (what a bridge to a legacy server strips).</summary>
+    public static readonly string[] Envelope = [ProtocolVersion, ClientCapabilities, ClientInfo, LogLevel];
+}
+
+/// <summary>Member names and values of 2026-07-28 results and requests the gateway reads or writes.</summary>
+public static class McpFields
+{
+    public const string ResultType = "resultType";
+    public const string TtlMs = "ttlMs";
+    public const string CacheScope = "cacheScope";
+    public const string Complete = "complete";
+    public const string InputRequired = "input_required";
+    public const string Private = "private";
+    public const string Public = "public";
+    public const string InputRequests = "inputRequests";
+    public const string InputResponses = "inputResponses";
+    public const string RequestState = "requestState";
+
+    // subscriptions/listen filter (params.notifications) keys.
+    public const string Notifications = "notifications";
+    public const string ToolsListChanged = "toolsListChanged";
+    public const string PromptsListChanged = "promptsListChanged";
+    public const string ResourcesListChanged = "resourcesListChanged";
+    public const string ResourceSubscriptions = "resourceSubscriptions";
+
+    /// <summary>Log levels of <c>io.modelcontextprotocol/logLevel</c> and logging/setLevel, least severe first.</summary>
+    public static readonly string[] LogLevels = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"];
 }
 
 /// <summary>Protocol revisions mcp-ssh knows.</summary>

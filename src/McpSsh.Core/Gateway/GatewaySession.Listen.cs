@@ -1,0 +1,359 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using McpSsh.JsonRpc;
+
+namespace McpSsh.Gateway;
+
+/// <summary>
+/// Change notifications across eras. A modern host's subscriptions/listen is acknowledged with the honoured
+/// merged subset and fanned out: a listen on each modern backend (its filter narrowed to what that backend
+/// owns), resources/subscribe on legacy backends, whose unsolicited list_changed and resources/updated are
+/// stamped with the host's listen id. A legacy host gets listens opened on modern backends for it (after
+/// initialize, and per resources/subscribe), whose stamps are stripped. Listens are long-lived: never timed
+/// out, never in the in-flight set a shutdown drains.
+/// </summary>
+public sealed partial class GatewaySession
+{
+    private readonly Dictionary<string, HostListen> _hostListens = new(StringComparer.Ordinal);
+    private readonly List<ListenSpec> _listenSpecs = [];
+    private readonly Dictionary<long, ListenSpec> _liveListens = [];
+    private readonly Dictionary<string, ListenSpec> _legacyHostSubscriptions = new(StringComparer.Ordinal);
+
+    private async Task ListenAsync(string clientId, JsonObject parameters)
+    {
+        _clientInFlight.Remove(clientId); // long-lived: a shutdown does not wait for it
+        if (parameters[McpFields.Notifications] is not JsonObject filter)
+        {
+            ReplyError(clientId, JsonRpcErrorCode.InvalidParams, "Invalid params: 'notifications' is required and must be a valid SubscriptionFilter");
+            return;
+        }
+
+        await WhenInitialized();
+        var uris = filter[McpFields.ResourceSubscriptions] is JsonArray list ? list.Select(JsonText.String).OfType<string>().Distinct(StringComparer.Ordinal).ToList() : [];
+        if (uris.Any(u => !TryFindResourceOwner(u, out _)))
+        {
+            await RefreshViewsAsync();
+        }
+
+        List<Backend> ready = ReadyBackends();
+        bool Asked(string key) => filter[key] is JsonValue v && v.TryGetValue(out bool b) && b;
+        bool Offered(Backend b, string capability, string flag) => b.Capabilities?[capability]?[flag] is JsonValue v && v.TryGetValue(out bool on) && on;
+        var owned = uris.Select(u => (Uri: u, Owner: TryFindResourceOwner(u, out Backend? o) ? o : null))
+            .Where(u => u.Owner is not null && Offered(u.Owner, "resources", "subscribe")).ToList();
+        var host = new HostListen(
+            RequestId.Canonicalize(clientId) ?? clientId,
+            Asked(McpFields.ToolsListChanged) && ready.Any(b => Offered(b, "tools", "listChanged")),
+            Asked(McpFields.PromptsListChanged) && ready.Any(b => Offered(b, "prompts", "listChanged")),
+            Asked(McpFields.ResourcesListChanged) && ready.Any(b => Offered(b, "resources", "listChanged")),
+            [.. owned.Select(o => o.Uri)]);
+
+        lock (_lock)
+        {
+            _hostListens[host.RawId] = host;
+        }
+
+        var honoured = new JsonObject();
+        foreach ((string key, bool on) in new[] { (McpFields.ToolsListChanged, host.Tools), (McpFields.PromptsListChanged, host.Prompts), (McpFields.ResourcesListChanged, host.Resources) })
+        {
+            if (on)
+            {
+                honoured[key] = true;
+            }
+        }
+
+        if (host.Uris.Count > 0)
+        {
+            honoured[McpFields.ResourceSubscriptions] = new JsonArray([.. host.Uris.Select(u => JsonValue.Create(u))]);
+        }
+
+        WriteNotification(McpMethods.SubscriptionsAcknowledged, JsonSerializer.SerializeToNode(
+            new SubscriptionsAcknowledgedParams(honoured, new ResultMeta(null, JsonNode.Parse(host.RawId))), JsonRpcJsonContext.Default.SubscriptionsAcknowledgedParams)!.AsObject());
+
+        foreach (Backend backend in ready)
+        {
+            var mine = owned.Where(o => o.Owner == backend).Select(o => o.Uri).ToList();
+            if (backend.Era == McpEra.Legacy)
+            {
+                mine.ForEach(uri => AddSpec(new ListenSpec(backend, host, null, uri)));
+                continue;
+            }
+
+            var narrowed = new JsonObject();
+            foreach ((string key, bool on, string capability) in new[] { (McpFields.ToolsListChanged, host.Tools, "tools"), (McpFields.PromptsListChanged, host.Prompts, "prompts"), (McpFields.ResourcesListChanged, host.Resources, "resources") })
+            {
+                if (on && Offered(backend, capability, "listChanged"))
+                {
+                    narrowed[key] = true;
+                }
+            }
+
+            if (mine.Count > 0)
+            {
+                narrowed[McpFields.ResourceSubscriptions] = new JsonArray([.. mine.Select(u => JsonValue.Create(u))]);
+            }
+
+            if (narrowed.Count > 0)
+            {
+                AddSpec(new ListenSpec(backend, host, narrowed, null));
+            }
+        }
+    }
+
+    /// <summary>A legacy host was initialized: it expects unsolicited list_changed, which modern backends send only through a listen.</summary>
+    private void OpenLegacyHostListens()
+    {
+        foreach (Backend backend in ReadyBackends().Where(b => b.Era == McpEra.Modern))
+        {
+            var filter = new JsonObject();
+            foreach ((string key, string capability) in new[] { (McpFields.ToolsListChanged, "tools"), (McpFields.PromptsListChanged, "prompts"), (McpFields.ResourcesListChanged, "resources") })
+            {
+                if (backend.Capabilities?[capability]?["listChanged"] is JsonValue v && v.TryGetValue(out bool on) && on)
+                {
+                    filter[key] = true;
+                }
+            }
+
+            if (filter.Count > 0)
+            {
+                AddSpec(new ListenSpec(backend, null, filter, null));
+            }
+        }
+    }
+
+    /// <summary>resources/subscribe and unsubscribe from a legacy host: passed to a legacy owner, a listen on a modern one.</summary>
+    private async Task LegacySubscribeAsync(string clientId, string method, JsonObject request)
+    {
+        var parameters = request["params"] as JsonObject;
+        Backend? owner = await FindOwnerAsync(method, parameters);
+        if (owner is null || owner.Era != McpEra.Modern || JsonText.String(parameters?["uri"]) is not { } uri)
+        {
+            await RouteAsync(clientId, method, request);
+            return;
+        }
+
+        ListenSpec? previous;
+        lock (_lock)
+        {
+            _legacyHostSubscriptions.Remove(uri, out previous);
+        }
+
+        if (previous is not null)
+        {
+            RemoveSpec(previous);
+        }
+
+        if (method == McpMethods.ResourcesSubscribe)
+        {
+            var spec = new ListenSpec(owner, null, new JsonObject { [McpFields.ResourceSubscriptions] = new JsonArray(uri) }, null);
+            lock (_lock)
+            {
+                _legacyHostSubscriptions[uri] = spec;
+            }
+
+            AddSpec(spec);
+        }
+
+        ReplyResult(clientId, new JsonObject());
+    }
+
+    private void AddSpec(ListenSpec spec)
+    {
+        lock (_lock)
+        {
+            _listenSpecs.Add(spec);
+        }
+
+        Open(spec);
+    }
+
+    /// <summary>Opens a spec on its backend: a listen request that is never timed out, or a legacy resources/subscribe.</summary>
+    private void Open(ListenSpec spec)
+    {
+        if (spec.LegacyUri is { } uri)
+        {
+            _ = RequestAsync(spec.Backend, McpMethods.ResourcesSubscribe, new JsonObject { ["uri"] = uri });
+            return;
+        }
+
+        var completion = new TaskCompletionSource<BackendAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        long id = _requests.AddOwn(spec.Backend, completion);
+        lock (_lock)
+        {
+            spec.LiveId = id;
+            _liveListens[id] = spec;
+        }
+
+        // The backend ends it with a result (it closed) or the gateway's id table fails it (the backend exited).
+        completion.Task.ContinueWith(_ =>
+        {
+            lock (_lock)
+            {
+                _liveListens.Remove(id);
+                if (spec.LiveId == id)
+                {
+                    spec.LiveId = null;
+                }
+            }
+        }, TaskScheduler.Default);
+
+        var request = new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["id"] = id,
+            ["method"] = McpMethods.Listen,
+            ["params"] = Envelope.Add(new JsonObject { [McpFields.Notifications] = spec.Filter!.DeepClone() }, OwnEnvelope()),
+        };
+        SendToBackend(spec.Backend, request);
+    }
+
+    /// <summary>Ends a spec: the backend listen is cancelled (no answer comes), a legacy subscription unsubscribed.</summary>
+    private void RemoveSpec(ListenSpec spec)
+    {
+        long? live;
+        lock (_lock)
+        {
+            _listenSpecs.Remove(spec);
+            live = spec.LiveId;
+            spec.LiveId = null;
+            if (live is { } id)
+            {
+                _liveListens.Remove(id);
+            }
+        }
+
+        if (spec.LegacyUri is { } uri)
+        {
+            _ = RequestAsync(spec.Backend, McpMethods.ResourcesUnsubscribe, new JsonObject { ["uri"] = uri });
+        }
+        else if (live is { } id)
+        {
+            _requests.Forget(id);
+            SendToBackend(spec.Backend, new JsonObject
+            {
+                ["jsonrpc"] = "2.0",
+                ["method"] = McpMethods.Cancelled,
+                ["params"] = Envelope.Add(new JsonObject { ["requestId"] = id }, OwnEnvelope()),
+            });
+        }
+    }
+
+    /// <summary>The host cancelled one of its listens: every backend part ends, nothing is answered. False: not a listen.</summary>
+    private bool TryCloseHostListen(string requestId)
+    {
+        HostListen? host;
+        List<ListenSpec> specs;
+        lock (_lock)
+        {
+            if (!_hostListens.Remove(RequestId.Canonicalize(requestId) ?? requestId, out host))
+            {
+                return false;
+            }
+
+            specs = _listenSpecs.Where(s => s.Host == host).ToList();
+        }
+
+        specs.ForEach(RemoveSpec);
+        return true;
+    }
+
+    /// <summary>A restarted backend gets its listens and subscriptions again, so the host's notifications resume.</summary>
+    private void ReopenListens(Backend backend)
+    {
+        List<ListenSpec> specs;
+        lock (_lock)
+        {
+            specs = _listenSpecs.Where(s => s.Backend == backend).ToList();
+        }
+
+        specs.ForEach(Open);
+    }
+
+    /// <summary>
+    /// A backend's change notification, routed by era: a modern backend's (stamped with the gateway's listen id)
+    /// is restamped with the host's listen id or, for a legacy host, unstamped; a legacy backend's goes to a
+    /// modern host only through the listens that asked for it. False: not the bridge's business, pass it on.
+    /// </summary>
+    private bool RouteChangeNotification(Backend backend, FrameInfo info, ReadOnlySequence<byte> frame)
+    {
+        string method = info.Method!;
+        bool change = method is McpMethods.ToolsListChanged or McpMethods.PromptsListChanged or McpMethods.ResourcesListChanged or McpMethods.ResourceUpdated;
+        if (!change && method != McpMethods.SubscriptionsAcknowledged)
+        {
+            return false;
+        }
+
+        JsonObject notification = ParseObject(frame)!;
+        var parameters = notification["params"] as JsonObject;
+        if (Envelope.Meta(parameters)?[McpMetaKeys.SubscriptionId] is JsonValue stamp)
+        {
+            ListenSpec? spec = null;
+            lock (_lock)
+            {
+                if (stamp.TryGetValue(out long id) || (JsonText.String(stamp) is { } text && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id)))
+                {
+                    spec = _liveListens.GetValueOrDefault(id);
+                }
+            }
+
+            if (spec is null || method == McpMethods.SubscriptionsAcknowledged)
+            {
+                return true; // an acknowledgement the gateway already answered for, or a listen it no longer holds
+            }
+
+            Envelope.Meta(parameters)!.Remove(McpMetaKeys.SubscriptionId);
+            if (spec.Host is { } host)
+            {
+                Envelope.Meta(parameters)![McpMetaKeys.SubscriptionId] = JsonNode.Parse(host.RawId);
+            }
+            else if (Envelope.Meta(parameters)!.Count == 0)
+            {
+                parameters!.Remove(McpMetaKeys.Meta);
+                if (parameters.Count == 0)
+                {
+                    notification.Remove("params");
+                }
+            }
+
+            WriteToClient(notification);
+            return true;
+        }
+
+        if (HostEra != McpEra.Modern || !change || backend.Era == McpEra.Modern)
+        {
+            return method == McpMethods.SubscriptionsAcknowledged;
+        }
+
+        // A legacy backend's unsolicited notification: the modern era has none, so only listens that asked get it.
+        NotifyHostListens(method, JsonText.String(parameters?["uri"]));
+        return true;
+    }
+
+    /// <summary>Writes <paramref name="method"/> to every host listen that asked for it, stamped with its id.</summary>
+    private void NotifyHostListens(string method, string? uri)
+    {
+        List<HostListen> listens;
+        lock (_lock)
+        {
+            listens = _hostListens.Values.Where(l => l.Wants(method, uri)).ToList();
+        }
+
+        foreach (HostListen listen in listens)
+        {
+            var parameters = new JsonObject();
+            if (uri is not null)
+            {
+                parameters["uri"] = uri;
+            }
+
+            parameters[McpMetaKeys.Meta] = new JsonObject { [McpMetaKeys.SubscriptionId] = JsonNode.Parse(listen.RawId) };
+            WriteNotification(method, parameters);
+        }
+    }
+
+    private static JsonObject Notification(string method, JsonObject? parameters = null) =>
+        JsonSerializer.SerializeToNode(new JsonRpcNotification(method, parameters), JsonRpcJsonContext.Default.JsonRpcNotification)!.AsObject();
+
+    private void WriteNotification(string method, JsonObject? parameters = null) => WriteToClient(Notification(method, parameters));
+}
