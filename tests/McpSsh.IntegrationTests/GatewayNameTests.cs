@@ -32,9 +32,11 @@ public sealed partial class GatewayNameTests : IDisposable
     private static IEnumerable<string> Owned(params string[] names) => [.. names.Select(n => $"{LongServer}:{n}"), .. names.Select(n => $"{OddServer}:{n}")];
 
     /// <summary>Lists, checks every name, calls every tool and gets every prompt; returns the names in list order.</summary>
-    private async Task<(List<string> Tools, List<string> Prompts)> CheckNamesAndRoutesAsync(params string[] extra)
+    /// <param name="era">"2025-11-25" pins a legacy host; null lets the C# SDK client probe, so it speaks 2026-07-28 to the gateway.</param>
+    private async Task<(List<string> Tools, List<string> Prompts)> CheckNamesAndRoutesAsync(string? era, params string[] extra)
     {
-        await using ClientSession session = await McpSshRun.ConnectAsync(["gateway", "--servers-config", _config.Path, .. extra]);
+        await using ClientSession session = await McpSshRun.ConnectAsync(["gateway", "--servers-config", _config.Path, .. extra], new McpClientOptions { ProtocolVersion = era });
+        Assert.Equal(era ?? "2026-07-28", session.Client.NegotiatedProtocolVersion);
         McpClient client = session.Client;
         List<string> tools = [.. (await client.ListToolsAsync()).Select(t => t.Name)];
         List<string> prompts = [.. (await client.ListPromptsAsync()).Select(p => p.Name)];
@@ -65,7 +67,7 @@ public sealed partial class GatewayNameTests : IDisposable
     [Fact]
     public async Task SuffixNames_OddAndLongNames_AreValidUniqueAndRoute()
     {
-        (List<string> tools, _) = await CheckNamesAndRoutesAsync();
+        (List<string> tools, _) = await CheckNamesAndRoutesAsync("2025-11-25");
         // The first server keeps what it can, sanitised; the second counts up.
         Assert.Equal(["echo", "files_read", "do_it_now", "___", new string('a', 57) + "_" + tools[4][^6..]], tools.Take(5));
         Assert.Contains("echo_1", tools);
@@ -73,15 +75,16 @@ public sealed partial class GatewayNameTests : IDisposable
     }
 
     [Fact]
-    public async Task PrefixNames_LongAndOddServerNames_AreValidStableAcrossSessionsAndRoute()
+    public async Task PrefixNames_LongAndOddServerNames_AreValidStableAcrossSessionsAndErasAndRoute()
     {
-        (List<string> tools, List<string> prompts) = await CheckNamesAndRoutesAsync("--prefix-names");
+        (List<string> tools, List<string> prompts) = await CheckNamesAndRoutesAsync(null, "--prefix-names");
         Assert.Contains(tools, t => t.StartsWith("my-company-intern_", StringComparison.Ordinal) && t.EndsWith("__echo", StringComparison.Ordinal));
         Assert.Contains("____files_v2__echo", tools);
         Assert.Contains("____files_v2__files_read", tools);
 
-        // A restarted gateway (a new session) gives the very same names, so a host's saved permissions still apply.
-        (List<string> again, List<string> promptsAgain) = await CheckNamesAndRoutesAsync("--prefix-names");
+        // A restarted gateway (a new session, here with a host of the other era) gives the very same names, so a
+        // host's saved permissions still apply.
+        (List<string> again, List<string> promptsAgain) = await CheckNamesAndRoutesAsync("2025-11-25", "--prefix-names");
         Assert.Equal(tools, again);
         Assert.Equal(prompts, promptsAgain);
     }
