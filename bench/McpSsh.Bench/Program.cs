@@ -7,10 +7,10 @@ using McpSsh.Bench;
 // (one backend = relay, four = router) and tools/list fan-out over four backends vs the slowest one alone.
 // Modes are interleaved round by round so machine drift hits them alike.
 var options = BenchOptions.Parse(args);
-if (options.Suite == "relay")
+if (options.Suite is "relay" or "footprint")
 {
     using var markdown = new StringWriter();
-    JsonObject relay = RelayBench.Run(options, markdown);
+    JsonObject relay = options.Suite == "relay" ? RelayBench.Run(options, markdown) : FootprintBench.Run(options, markdown);
     Console.Write(markdown.ToString());
     if (options.JsonOut is not null)
     {

@@ -202,7 +202,7 @@ internal static class RelayBench
     private static byte[] Big(int id, string tool) => Encoding.UTF8.GetBytes(
         "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":{\"" + (tool == "measure" ? "data" : "message") + "\":\"" + new string('x', BigMessage) + "\"}}}\n");
 
-    private static (Process Sshd, int Port, string KnownHosts) StartSshd(BenchOptions options, string dir)
+    internal static (Process Sshd, int Port, string KnownHosts) StartSshd(BenchOptions options, string dir)
     {
         Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(dir, "host_key"), "-C", "bench-host");
         Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(dir, "client_cat"), "-C", "bench-cat");

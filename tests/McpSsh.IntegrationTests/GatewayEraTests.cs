@@ -232,5 +232,27 @@ public sealed class GatewayEraTests : IDisposable
         Assert.Contains("strict: unknown method server/discover, exiting", gateway.Stderr);
     }
 
+    [Fact]
+    public async Task ModernHost_BackendCrash_ToldThroughItsListen_AndTheRestartedBackendServesAgain()
+    {
+        using GatewayConfig config = GatewayConfig.Write(("test", GatewayConfig.TestServer), ("modern", V2Server("reject", "modern")));
+        await using RawMcpSsh gateway = Start(config);
+        await gateway.WriteLineAsync(Request(7, "subscriptions/listen", "'notifications':{'toolsListChanged':true}"));
+        Assert.Equal("notifications/subscriptions/acknowledged", Method(await gateway.ReadMessageAsync()));
+        await gateway.WriteLineAsync(Request(1, "tools/call", "'name':'pid','arguments':{}"));
+        string pidBefore = Text((await ReadUntilAsync(gateway, m => IsResponse(m, 1))).Last());
+
+        await gateway.WriteLineAsync(Request(2, "tools/call", "'name':'crash','arguments':{}"));
+        List<JsonElement> seen = await ReadUntilAsync(gateway, m => Method(m) == "notifications/tools/list_changed");
+        Assert.Equal(7, seen.Last().GetProperty("params").GetProperty("_meta").GetProperty("io.modelcontextprotocol/subscriptionId").GetInt32());
+        JsonElement crashed = seen.Any(m => IsResponse(m, 2)) ? seen.First(m => IsResponse(m, 2)) : (await ReadUntilAsync(gateway, m => IsResponse(m, 2))).Last();
+        Assert.Contains("backend test exited with status 3 before answering", crashed.GetProperty("error").GetProperty("message").GetString());
+
+        await gateway.WriteLineAsync(Request(3, "tools/call", "'name':'pid','arguments':{}"));
+        JsonElement after = (await ReadUntilAsync(gateway, m => IsResponse(m, 3))).Last();
+        Assert.NotEqual(pidBefore, Text(after));
+        Assert.Equal("complete", Result(after).GetProperty("resultType").GetString());
+    }
+
     public void Dispose() => _config.Dispose();
 }

@@ -89,7 +89,10 @@ public sealed class GatewayTests : IDisposable
     [Fact]
     public async Task SamplingElicitationAndRoots_FromTheSecondBackend_ComeBackToIt()
     {
+        // Legacy host on purpose: real server-to-client requests. The test server (C# SDK 2.4.0) is dual-era, so the
+        // gateway serves it modern and turns its input_required results into these requests (GatewayEraTests has the modern host).
         McpClientOptions options = HostHandlers.SamplingElicitationRoots("file:///work/a");
+        options.ProtocolVersion = "2025-11-25";
         await using ClientSession session = await ConnectAsync(options);
 
         // Concurrently, so the gateway's ids for the backends' requests must keep them apart.

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpSsh.JsonRpc;
 
@@ -88,15 +88,13 @@ internal sealed class BackendAnswer(byte[] frame)
         }
         catch (Exception ex) when (ParserFaults.IsParserFault(ex))
         {
-            return new JsonObject { ["error"] = new JsonObject { ["code"] = (int)JsonRpcErrorCode.InternalError, ["message"] = $"unreadable answer: {ex.Message}" } };
+            return Contracts.Node(new JsonRpcErrorResponse(null, new JsonRpcErrorDetail((int)JsonRpcErrorCode.InternalError, $"unreadable answer: {ex.Message}")), JsonRpcJsonContext.Default.JsonRpcErrorResponse);
         }
     }
 
     /// <summary>What the gateway reports in place of an answer that never came (exit, timeout).</summary>
-    public static BackendAnswer Error(string message) => new(Encoding.UTF8.GetBytes(new JsonObject
-    {
-        ["error"] = new JsonObject { ["code"] = (int)JsonRpcErrorCode.ConnectionClosed, ["message"] = message },
-    }.ToJsonString()));
+    public static BackendAnswer Error(string message) => new(JsonSerializer.SerializeToUtf8Bytes(
+        new JsonRpcErrorResponse(null, new JsonRpcErrorDetail((int)JsonRpcErrorCode.ConnectionClosed, message)), JsonRpcJsonContext.Default.JsonRpcErrorResponse));
 }
 
 /// <summary>A request a backend sent to the host (sampling, elicitation, roots...), under a gateway-unique id.</summary>

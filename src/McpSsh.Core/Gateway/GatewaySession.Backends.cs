@@ -217,11 +217,7 @@ public sealed partial class GatewaySession
     {
         var completion = new TaskCompletionSource<BackendAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
         long id = _requests.AddOwn(backend, completion);
-        var request = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method };
-        if (ParamsFor(backend, parameters?.DeepClone() as JsonObject) is { } adapted)
-        {
-            request["params"] = adapted;
-        }
+        JsonObject request = Contracts.Node(new JsonRpcRequest(id, method, ParamsFor(backend, parameters?.DeepClone() as JsonObject)), JsonRpcJsonContext.Default.JsonRpcRequest);
 
         SendToBackend(backend, WriteOrForget(request, id));
         try

@@ -40,13 +40,7 @@ public sealed partial class GatewaySession
 
             var completion = new TaskCompletionSource<BackendAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
             long hostId = _requests.AddHostRequest(completion);
-            var ask = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = hostId, ["method"] = method };
-            if (inputRequest?["params"] is JsonNode askParams)
-            {
-                ask["params"] = askParams.DeepClone();
-            }
-
-            WriteToClient(ask);
+            WriteToClient(Contracts.Node(new JsonRpcRequest(hostId, method, inputRequest?["params"]?.DeepClone()), JsonRpcJsonContext.Default.JsonRpcRequest));
             JsonObject answer = (await completion.Task).ToObject();
             if (answer["result"] is not JsonObject answered)
             {

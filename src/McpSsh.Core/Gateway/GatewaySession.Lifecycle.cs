@@ -69,17 +69,13 @@ public sealed partial class GatewaySession
 
         foreach ((string capability, string method) in new[] { ("tools", McpMethods.ToolsListChanged), ("prompts", McpMethods.PromptsListChanged), ("resources", McpMethods.ResourcesListChanged) })
         {
-            if (capabilities?[capability] is null)
-            {
-                continue;
-            }
-
             if (HostEra == McpEra.Modern)
             {
-                // The modern era has no unsolicited change notifications: only the host's listens that asked get one.
+                // The modern era has no unsolicited change notifications: only the host's listens that asked get one
+                // (a listen was honoured only for what some backend offers; a modern host may never have sent discover).
                 NotifyHostListens(method, null);
             }
-            else
+            else if (capabilities?[capability] is not null)
             {
                 WriteToClient(Notification(method));
             }

@@ -198,13 +198,8 @@ public sealed partial class GatewaySession
             }
         }, TaskScheduler.Default);
 
-        var request = new JsonObject
-        {
-            ["jsonrpc"] = "2.0",
-            ["id"] = id,
-            ["method"] = McpMethods.Listen,
-            ["params"] = Envelope.Add(new JsonObject { [McpFields.Notifications] = spec.Filter!.DeepClone() }, OwnEnvelope()),
-        };
+        JsonObject request = Contracts.Node(new JsonRpcRequest(id, McpMethods.Listen,
+            Envelope.Add(new JsonObject { [McpFields.Notifications] = spec.Filter!.DeepClone() }, OwnEnvelope())), JsonRpcJsonContext.Default.JsonRpcRequest);
         SendToBackend(spec.Backend, request);
     }
 
@@ -230,12 +225,7 @@ public sealed partial class GatewaySession
         else if (live is { } id)
         {
             _requests.Forget(id);
-            SendToBackend(spec.Backend, new JsonObject
-            {
-                ["jsonrpc"] = "2.0",
-                ["method"] = McpMethods.Cancelled,
-                ["params"] = Envelope.Add(new JsonObject { ["requestId"] = id }, OwnEnvelope()),
-            });
+            SendToBackend(spec.Backend, Notification(McpMethods.Cancelled, Envelope.Add(new JsonObject { ["requestId"] = id }, OwnEnvelope())));
         }
     }
 
@@ -353,7 +343,7 @@ public sealed partial class GatewaySession
     }
 
     private static JsonObject Notification(string method, JsonObject? parameters = null) =>
-        JsonSerializer.SerializeToNode(new JsonRpcNotification(method, parameters), JsonRpcJsonContext.Default.JsonRpcNotification)!.AsObject();
+        Contracts.Node(new JsonRpcNotification(method, parameters), JsonRpcJsonContext.Default.JsonRpcNotification);
 
     private void WriteNotification(string method, JsonObject? parameters = null) => WriteToClient(Notification(method, parameters));
 }

@@ -17,5 +17,7 @@ namespace McpSsh.JsonRpc;
 [JsonSerializable(typeof(DiscoverResult))]
 [JsonSerializable(typeof(CacheHints))]
 [JsonSerializable(typeof(JsonRpcNotification))]
+[JsonSerializable(typeof(JsonRpcRequest))]
+[JsonSerializable(typeof(JsonRpcErrorResponse))]
 [JsonSerializable(typeof(SubscriptionsAcknowledgedParams))]
 internal sealed partial class JsonRpcJsonContext : JsonSerializerContext;

@@ -45,6 +45,18 @@ public sealed record ResultMeta(
 /// <summary>The modern members of a merged list result (written after the items and nextCursor).</summary>
 public sealed record CacheHints(string ResultType, long TtlMs, string CacheScope);
 
+/// <summary>A request the gateway composes itself (its own fan-out, probe, listen, or a question to the host).</summary>
+public sealed record JsonRpcRequest(JsonNode Id, string Method, JsonNode? Params = null)
+{
+    public string Jsonrpc => "2.0";
+}
+
+/// <summary>An error response; also what the gateway records in place of an answer that never came (no id then).</summary>
+public sealed record JsonRpcErrorResponse(JsonNode? Id, JsonRpcErrorDetail Error)
+{
+    public string Jsonrpc => "2.0";
+}
+
 /// <summary>A notification the gateway writes (list_changed it synthesises, a listen's acknowledgement).</summary>
 public sealed record JsonRpcNotification(string Method, JsonObject? Params = null)
 {
