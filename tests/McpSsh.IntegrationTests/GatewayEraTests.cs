@@ -254,5 +254,43 @@ public sealed class GatewayEraTests : IDisposable
         Assert.Equal("complete", Result(after).GetProperty("resultType").GetString());
     }
 
+    [Fact]
+    public async Task LegacyHost_SetLevel_ReachesAModernBackendAsItsPerRequestLogLevel()
+    {
+        await using RawMcpSsh gateway = Start();
+        await gateway.WriteLineAsync(RawMcpSsh.Initialize);
+        Result(await gateway.ReadResponseAsync());
+        await gateway.WriteLineAsync(RawMcpSsh.Initialized);
+
+        // No level yet: a modern server sends no log notifications at all.
+        await gateway.WriteLineAsync(Request(2, "tools/call", "'name':'log','arguments':{}", ""));
+        List<JsonElement> quiet = await ReadUntilAsync(gateway, m => IsResponse(m, 2));
+        Assert.Equal("logged", Text(quiet.Last()));
+        Assert.DoesNotContain(quiet, m => Method(m) == "notifications/message");
+
+        await gateway.WriteLineAsync(Request(3, "logging/setLevel", "'level':'info'", ""));
+        Result((await ReadUntilAsync(gateway, m => IsResponse(m, 3))).Last());
+        await gateway.WriteLineAsync(Request(4, "tools/call", "'name':'log','arguments':{}", ""));
+        List<JsonElement> logged = await ReadUntilAsync(gateway, m => IsResponse(m, 4));
+        JsonElement message = Assert.Single(logged, m => Method(m) == "notifications/message");
+        Assert.Equal("hello log", message.GetProperty("params").GetProperty("data").GetString());
+    }
+
+    [Fact]
+    public async Task OneBackend_StaysAPlainRelay_TheModernServerAnswersDiscoverItself()
+    {
+        using GatewayConfig config = GatewayConfig.Write(("only", V2Server("reject", "only-modern")));
+        await using RawMcpSsh gateway = Start(config);
+        await gateway.WriteLineAsync(Request(1, "server/discover"));
+        JsonElement discover = await gateway.ReadResponseAsync();
+
+        // The backend's own answer, its member order included (the TypeScript SDK writes "result" first; the gateway would not).
+        Assert.Equal("result", discover.EnumerateObject().First().Name);
+        Assert.Equal("only-modern", Result(discover).GetProperty("_meta").GetProperty("io.modelcontextprotocol/serverInfo").GetProperty("name").GetString());
+        gateway.CloseStdin();
+        Assert.Equal(0, await gateway.WaitForExitAsync());
+        Assert.DoesNotContain("is served in the", gateway.Stderr);
+    }
+
     public void Dispose() => _config.Dispose();
 }

@@ -15,7 +15,7 @@ namespace McpSsh.Gateway;
 /// change are rewritten (ids, merged names); every other field of every message passes through. Requests from
 /// backends to the host get gateway-unique ids and their answers go back to the backend that asked.
 /// </summary>
-/// <remarks>Partial files: .Client (host frames), .Backends (backend frames, forwarding), .Lifecycle (exits, restarts), .FanOut (merged requests).</remarks>
+/// <remarks>Partial files: .Client (host frames), .Backends (backend frames, forwarding), .Lifecycle (exits, restarts), .FanOut (merged requests), .Eras (host and backend eras, discover, the bridge), .Listen (subscriptions), .Notifications (change notifications), .InputRequired (input requests across eras).</remarks>
 public sealed partial class GatewaySession
 {
     private readonly List<Backend> _backends;
