@@ -96,6 +96,12 @@ internal static class ClientOptions
     public static readonly Option<string?> Jump = new("--jump")
     { Description = "Reach --host through jump hosts, [user@]host[:port] separated by commas (as ssh -J); each is resolved through the OpenSSH config and checked like the target", HelpName = "HOPS" };
 
+    public static readonly Option<string[]> AllowTools = new("--allow-tools")
+    { Description = "Relay only tools whose names match one of these globs (* any run of characters, ? one; case-sensitive), comma-separated or repeated: others are left out of tools/list and a call to one gets an error", HelpName = "GLOB,..." };
+
+    public static readonly Option<string[]> DenyTools = new("--deny-tools")
+    { Description = "Hide tools whose names match one of these globs, comma-separated or repeated; deny wins over --allow-tools", HelpName = "GLOB,..." };
+
     /// <summary>--log-level as a level, for every command that takes it; a bad name is a usage error.</summary>
     public static LogLevel ParseLogLevel(ParseResult parse) =>
         LogLevelNames.TryParse(parse.GetValue(LogLevel), out LogLevel level)
@@ -106,6 +112,6 @@ internal static class ClientOptions
     [
         Host, Port, Username, ClientKey, KnownHosts, Passphrase, PassphraseFile, DisableHostKeyChecking, AcceptNew,
         UseKeyServer, KeyServerPort, KeyServerToken, KeyServerAllowHttpToken, LogLevel, LogFile, RemoteCommand, ConnectTimeout, Keepalive, KeepaliveCountMax, NoReconnect, ReconnectWait, MaxFrameBytes,
-        SshConfig, NoSshConfig, SshCommand, Jump,
+        SshConfig, NoSshConfig, SshCommand, Jump, AllowTools, DenyTools,
     ];
 }

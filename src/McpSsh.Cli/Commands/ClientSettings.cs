@@ -123,6 +123,7 @@ internal sealed partial record ClientSettings(
             ConfigNotes = [.. config.Sources.Select(source => $"ssh_config: {source.Key} from {source.Value}"),
                 .. config.Ignored.Select(ignored => $"ssh_config: {ignored} is not used by mcp-ssh")],
             UseKeyServer = useKeyServer,
+            Tools = ToolFilterFrom(parse),
             KeyServerPort = parse.GetValue(O.KeyServerPort),
             KeyServerToken = string.IsNullOrEmpty(token) ? null : token,
             KeyServerAllowHttpToken = parse.GetValue(O.KeyServerAllowHttpToken),

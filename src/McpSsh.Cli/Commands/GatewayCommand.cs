@@ -10,7 +10,7 @@ namespace McpSsh.Cli.Commands;
 internal static class GatewayCommand
 {
     public static readonly Option<string> ServersConfig = new("--servers-config")
-    { Description = "JSON file in the desktop format: {\"mcpServers\": {\"NAME\": {\"command\", \"args\", \"env\", \"cwd\"}}}", Required = true, HelpName = "FILE" };
+    { Description = "JSON file in the desktop format: {\"mcpServers\": {\"NAME\": {\"command\", \"args\", \"env\", \"cwd\", \"tools\": {\"allow\": [GLOB...], \"deny\": [GLOB...]}}}}", Required = true, HelpName = "FILE" };
 
     public static readonly Option<bool> PrefixNames = new("--prefix-names")
     { Description = "Name every tool and prompt SERVER__name instead of suffixing clashes with _1, _2" };
@@ -32,7 +32,9 @@ internal static class GatewayCommand
         several are routed: lists are merged (clashing names get _1, _2 or, with --prefix-names, SERVER__name),
         calls go to the backend that owns the name or URI, and requests from backends to the host (sampling,
         elicitation, roots) come back to the backend that asked. A backend that exits is restarted on the next
-        request that needs it. `mcp-ssh serve` runs this for every SSH session; it is useful locally too.
+        request that needs it. Merged tool and prompt names always match ^[a-zA-Z0-9_-]{1,64}$ (odd characters
+        become _, long names end in a short hash). A server's "tools": {"allow": [GLOB...], "deny": [GLOB...]}
+        hides tools (* any run, ? one character; deny wins): they are not listed and a call gets an error. `mcp-ssh serve` runs this for every SSH session; it is useful locally too.
 
         Example:
           mcp-ssh gateway --servers-config servers_config.json
@@ -76,9 +78,9 @@ internal static class GatewayCommand
 
         if (servers.Count == 1)
         {
-            // One backend: the same byte-for-byte relay as the client, no rewriting at all.
+            // One backend: the same byte-for-byte relay as the client; only its tool filter (if any) rewrites tools/list answers.
             await using BackendProcess backend = BackendProcess.Start(servers[0], logger);
-            var relay = new RelaySession(input, output, backend, new RelayOptions { MaxFrameBytes = maxFrame, Endpoint = $"backend {servers[0].Name}", FirstFrameTimeout = firstFrame }, loggers.CreateLogger("relay"));
+            var relay = new RelaySession(input, output, backend, new RelayOptions { MaxFrameBytes = maxFrame, Endpoint = $"backend {servers[0].Name}", FirstFrameTimeout = firstFrame, ToolFilter = servers[0].Tools }, loggers.CreateLogger("relay"));
             RelayResult result = await relay.RunAsync(stop);
             return result.Outcome == RelayOutcome.RemoteClosed ? ExitCodes.RemoteClosed : ExitCodes.Ok;
         }

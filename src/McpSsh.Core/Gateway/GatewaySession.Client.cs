@@ -98,6 +98,12 @@ public sealed partial class GatewaySession
     private async Task RouteAsync(string clientId, string method, JsonObject request)
     {
         Backend? backend = await FindOwnerAsync(method, request["params"] as JsonObject);
+        if (backend is null && FilteredCallRefusal(method, request["params"] as JsonObject) is { } refusal)
+        {
+            ReplyError(clientId, JsonRpcErrorCode.InvalidParams, refusal);
+            return;
+        }
+
         if (backend is null)
         {
             bool known = method is McpMethods.ToolsCall or McpMethods.PromptsGet or McpMethods.ResourcesRead or McpMethods.ResourcesSubscribe or McpMethods.ResourcesUnsubscribe or McpMethods.Complete;

@@ -153,7 +153,7 @@ public sealed partial class GatewaySession
 
                 if (JsonText.Property(result, itemsKey) is { ValueKind: JsonValueKind.Array } items)
                 {
-                    foreach (JsonElement item in items.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object))
+                    foreach (JsonElement item in items.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object && !FilteredOut(backend, itemsKey, i)))
                     {
                         ListItemWriter.Write(writer, item, Adopt(backend, itemsKey, item));
                     }
@@ -231,7 +231,7 @@ public sealed partial class GatewaySession
             if (JsonText.Property(document.RootElement, "result") is { ValueKind: JsonValueKind.Object } result
                 && JsonText.Property(result, key) is { ValueKind: JsonValueKind.Array } items)
             {
-                foreach (JsonElement entry in items.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object))
+                foreach (JsonElement entry in items.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object && !FilteredOut(backend, key, i)))
                 {
                     Adopt(backend, key, entry);
                 }

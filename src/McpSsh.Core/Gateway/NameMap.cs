@@ -13,6 +13,9 @@ public enum NamePolicy
 /// <summary>
 /// The merged names of one kind (tools or prompts). A name is assigned the first time a backend's item is
 /// seen and never changes for the session, so a host's cached list stays valid after a backend restarts.
+/// Every merged name is one hosts accept (<see cref="MergedName"/>): odd characters become <c>_</c>, long names
+/// are cut with a stable hash, and names that still clash get <c>_1</c>, <c>_2</c>... The way back is a table,
+/// never a parse of the merged name, so it gives exactly the backend's own name.
 /// </summary>
 public sealed class NameMap(NamePolicy policy)
 {
@@ -29,12 +32,16 @@ public sealed class NameMap(NamePolicy policy)
                 return existing;
             }
 
-            string merged = policy == NamePolicy.Prefix ? $"{backend}__{name}" : FirstFree(name);
+            string merged = FirstFree(Candidate(backend, name));
             _merged[(backend, name)] = merged;
             _original[merged] = (backend, name);
             return merged;
         }
     }
+
+    /// <summary>The name <see cref="Merge"/> would try first, before any clash: what a host may call a filtered tool by.</summary>
+    public string Candidate(string backend, string name) =>
+        policy == NamePolicy.Prefix ? MergedName.Prefixed(backend, name) : MergedName.Plain(name);
 
     public bool TryResolve(string merged, out string backend, out string name)
     {
@@ -51,19 +58,19 @@ public sealed class NameMap(NamePolicy policy)
         return false;
     }
 
-    private string FirstFree(string name)
+    private string FirstFree(string candidate)
     {
-        if (!_original.ContainsKey(name))
+        if (!_original.ContainsKey(candidate))
         {
-            return name;
+            return candidate;
         }
 
         for (int i = 1; ; i++)
         {
-            string candidate = $"{name}_{i}";
-            if (!_original.ContainsKey(candidate))
+            string next = MergedName.WithSuffix(candidate, $"_{i}");
+            if (!_original.ContainsKey(next))
             {
-                return candidate;
+                return next;
             }
         }
     }

@@ -6,13 +6,13 @@ namespace McpSsh.Gateway;
 public sealed class GatewayConfigException(string message) : Exception(message);
 
 /// <summary>
-/// Reads <c>{"mcpServers": {"NAME": {"command", "args", "env", "cwd"}}}</c> (the Claude Desktop format, as the
+/// Reads <c>{"mcpServers": {"NAME": {"command", "args", "env", "cwd", "tools"}}}</c> (the Claude Desktop format, as the
 /// Python server does). Unknown fields are reported as warnings; anything that would fail later (a missing
 /// command, an executable that cannot be found) fails here, with the file and the server's name.
 /// </summary>
 public static class ServerCatalog
 {
-    private static readonly HashSet<string> s_knownFields = ["command", "args", "env", "cwd"];
+    private static readonly HashSet<string> s_knownFields = ["command", "args", "env", "cwd", ToolFilterConfig.Field];
 
     public static IReadOnlyList<ServerConfig> Load(string path, List<string> warnings)
     {
@@ -161,7 +161,7 @@ public static class ServerCatalog
         string command = commandElement.GetString()!;
         string resolved = resolveExecutable(command, env.GetValueOrDefault("PATH"))
             ?? throw new GatewayConfigException($"{where}: command \"{command}\" was not found (not an executable path, not on PATH). Install it or give its absolute path");
-        return new ServerConfig(name, resolved, args, env, cwd);
+        return new ServerConfig(name, resolved, args, env, cwd) { Tools = ToolFilterConfig.Parse(name, where, body) };
     }
 
     /// <summary>An absolute or relative path that is a file, or a bare name found on PATH (the server's own PATH first).</summary>

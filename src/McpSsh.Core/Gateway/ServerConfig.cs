@@ -6,4 +6,8 @@ public sealed record ServerConfig(
     string Command,
     IReadOnlyList<string> Args,
     IReadOnlyDictionary<string, string> Env,
-    string? Cwd);
+    string? Cwd)
+{
+    /// <summary>The server's <c>"tools": {"allow", "deny"}</c> globs; filtered tools never reach the host.</summary>
+    public Filtering.ToolFilter Tools { get; init; } = Filtering.ToolFilter.None;
+}

@@ -16,4 +16,7 @@ public sealed record RelayOptions
     /// stdin had closed (the gateway behind serve's sshd: a probe must not pin it); null: no bound.
     /// </summary>
     public TimeSpan? FirstFrameTimeout { get; init; }
+
+    /// <summary>The client's --allow-tools / --deny-tools: applied by <see cref="ToolFilterStage"/>; null lets every tool through.</summary>
+    public Filtering.ToolFilter? ToolFilter { get; init; }
 }

@@ -26,6 +26,7 @@ public sealed class RelaySession
     private Exception? _hostWriteError;
     private Exception? _channelWriteError;
     private readonly TaskCompletionSource _firstFrameSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ToolFilterStage? _tools;
 
     public RelaySession(PipeReader hostInput, IFrameSink hostOutput, IRemoteChannel channel, RelayOptions options, ILogger logger, TimeProvider? time = null)
     {
@@ -36,6 +37,7 @@ public sealed class RelaySession
         _logger = logger;
         _time = time ?? TimeProvider.System;
         _trace = logger.IsEnabled(LogLevel.Trace);
+        _tools = ToolFilterStage.For(options.ToolFilter);
     }
 
     public InFlightRequests InFlight { get; } = new();
@@ -186,6 +188,10 @@ public sealed class RelaySession
         }
 
         _firstFrameSeen.TrySetResult();
+        if (_tools?.Refuse(info, frame) is { } refusal)
+        {
+            return WriteToHost(refusal); // a call of a filtered tool: answered here, never sent
+        }
 
         if (info.Kind == FrameKind.Request)
         {
@@ -245,7 +251,7 @@ public sealed class RelaySession
             InFlight.Remove(info.Id!);
         }
 
-        return WriteToHost(frame, held: true);
+        return WriteToHost(_tools?.Rewrite(info, frame) ?? frame, held: true);
     }
 
     /// <summary>A dropped remote line that answered a pending request still gets an answer, so the host does not hang.</summary>
