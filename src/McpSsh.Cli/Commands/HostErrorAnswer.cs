@@ -22,6 +22,9 @@ internal static class HostErrorAnswer
     /// <summary>After an answer, how long a follow-up request is waited for (a probe's fallback comes within milliseconds).</summary>
     public static readonly TimeSpan Linger = TimeSpan.FromSeconds(1);
 
+    /// <summary>The most requests answered before exiting: a host that keeps sending must not keep a failed client alive.</summary>
+    public const int MaxAnswers = 16;
+
     /// <summary>The wait for the real process: none when stdin is a terminal (a person reads stderr there).</summary>
     public static TimeSpan WaitForProcess => Console.IsInputRedirected ? DefaultWait : TimeSpan.Zero;
 
@@ -37,7 +40,7 @@ internal static class HostErrorAnswer
     /// <summary>
     /// Reads stdin until the first line that expects an answer, EOF, or <paramref name="wait"/>, and answers that line
     /// with a -32000 error carrying <paramref name="message"/>; then answers further requests the same way until EOF or
-    /// <see cref="Linger"/> without one (a C# SDK host that gets an error for <c>server/discover</c> sends
+    /// <see cref="Linger"/> without one, at most <see cref="MaxAnswers"/> in all (a C# SDK host that gets an error for <c>server/discover</c> sends
     /// <c>initialize</c> at once on the same pipe). Returns how many answers were written. Never throws for a broken
     /// stdin or stdout: the host may already be gone.
     /// </summary>
@@ -50,7 +53,7 @@ internal static class HostErrorAnswer
 
         var lines = new RequestLines(stdin);
         int answered = 0;
-        for (TimeSpan bound = wait; await lines.NextAsync(bound, stop) is { } line; bound = Linger)
+        for (TimeSpan bound = wait; answered < MaxAnswers && await lines.NextAsync(bound, stop) is { } line; bound = Linger)
         {
             try
             {
