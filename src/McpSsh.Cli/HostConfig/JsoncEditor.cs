@@ -78,8 +78,22 @@ internal static class JsoncEditor
         return Insert(text, container, layout, name, value);
     }
 
-    /// <summary>The text without <paramref name="name"/> in the server list; null when it is not there.</summary>
+    /// <summary>
+    /// The text without <paramref name="name"/> in the server list; null when it is not there. A name that is there
+    /// more than once loses every copy: hosts take the last one, so removing only that one would bring the one before back.
+    /// </summary>
     public static string? Remove(string text, string containerKey, string name)
+    {
+        string? removed = RemoveLast(text, containerKey, name);
+        for (string? next = removed; next is not null; next = RemoveLast(next, containerKey, name))
+        {
+            removed = next;
+        }
+
+        return removed;
+    }
+
+    private static string? RemoveLast(string text, string containerKey, string name)
     {
         JsoncNode root = ParseRoot(text);
         if (Container(text, root, containerKey) is not { } obj || obj.Member(name) is not { } member)
