@@ -135,12 +135,14 @@ internal sealed partial class ConfigRunner(HostEnvironment env, IFileProbe probe
             try
             {
                 JsoncNode root = JsoncEditor.ParseRoot(file!.Text);
-                if (JsoncEditor.Container(file.Text, root, location.Client.ContainerKey)?.Member(name) is not { } member)
+                // Every copy of the name goes (hosts take the last one), so every copy must be ours.
+                List<JsoncMember> copies = [.. JsoncEditor.Container(file.Text, root, location.Client.ContainerKey)?.Members.Where(m => m.Name == name) ?? []];
+                if (copies.Count == 0)
                 {
                     continue;
                 }
 
-                if (ServerEntry.Read(member.Value) is not { IsMcpSsh: true })
+                if (copies.Exists(member => ServerEntry.Read(member.Value) is not { IsMcpSsh: true }))
                 {
                     return Fail($"\"{name}\" in {location.Path} does not run mcp-ssh; remove it with {location.Client.DisplayName} itself (nothing was written)", ExitCodes.Usage);
                 }
