@@ -37,7 +37,7 @@ public sealed partial class GatewaySession
 
         List<Backend> ready = ReadyBackends();
         bool Asked(string key) => filter[key] is JsonValue v && v.TryGetValue(out bool b) && b;
-        bool Offered(Backend b, string capability, string flag) => b.Capabilities?[capability]?[flag] is JsonValue v && v.TryGetValue(out bool on) && on;
+        bool Offered(Backend b, string capability, string flag) => OffersFlag(b, capability, flag);
         var owned = uris.Select(u => (Uri: u, Owner: TryFindResourceOwner(u, out Backend? o) ? o : null))
             .Where(u => u.Owner is not null && Offered(u.Owner, "resources", "subscribe")).ToList();
         var host = new HostListen(
@@ -107,7 +107,7 @@ public sealed partial class GatewaySession
             var filter = new JsonObject();
             foreach ((string key, string capability) in new[] { (McpFields.ToolsListChanged, "tools"), (McpFields.PromptsListChanged, "prompts"), (McpFields.ResourcesListChanged, "resources") })
             {
-                if (backend.Capabilities?[capability]?["listChanged"] is JsonValue v && v.TryGetValue(out bool on) && on)
+                if (OffersFlag(backend, capability, "listChanged"))
                 {
                     filter[key] = true;
                 }
@@ -119,6 +119,10 @@ public sealed partial class GatewaySession
             }
         }
     }
+
+    /// <summary>True when the backend's capability object sets the flag true; a capability that is not an object offers nothing.</summary>
+    private static bool OffersFlag(Backend backend, string capability, string flag) =>
+        (backend.Capabilities?[capability] as JsonObject)?[flag] is JsonValue v && v.TryGetValue(out bool on) && on;
 
     /// <summary>resources/subscribe and unsubscribe from a legacy host: passed to a legacy owner, a listen on a modern one.</summary>
     private async Task LegacySubscribeAsync(string clientId, string method, JsonObject request)
