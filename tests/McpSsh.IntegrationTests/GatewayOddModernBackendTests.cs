@@ -58,4 +58,43 @@ public sealed class GatewayOddModernBackendTests
         gateway.CloseStdin();
         Assert.Equal(0, await gateway.WaitForExitAsync());
     }
+
+    [Fact]
+    public async Task ListenIdReusedByTheHost_IsClosedWholeByOneCancel()
+    {
+        using GatewayConfig config = GatewayConfig.Write(("odd", (TestPaths.Node, [s_server, """{"tools":{"listChanged":true}}"""])), ("test", GatewayConfig.TestServer));
+        await using RawMcpSsh gateway = RawMcpSsh.Start(["gateway", "--servers-config", config.Path]);
+        const string envelope = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}";
+        const string listen = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"subscriptions/listen\",\"params\":{" + envelope + ",\"notifications\":{\"toolsListChanged\":true}}}";
+
+        // The same id twice (the host reuses an id still open), then one cancel for it.
+        await gateway.WriteLineAsync(listen);
+        await gateway.WriteLineAsync(listen);
+        for (int acknowledged = 0; acknowledged < 2;)
+        {
+            acknowledged += (await gateway.ReadMessageAsync()).GetProperty("method").GetString() == "notifications/subscriptions/acknowledged" ? 1 : 0;
+        }
+
+        // A round trip through the backends: the listens the acknowledgements promised are open on them by now.
+        await gateway.WriteLineAsync("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/list\",\"params\":{" + envelope + "}}");
+        Assert.Equal(4, (await gateway.ReadResponseAsync()).GetProperty("id").GetInt32());
+        await gateway.WriteLineAsync("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":5}}");
+        await gateway.WriteLineAsync("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\",\"params\":{" + envelope + ",\"name\":\"changed\",\"arguments\":{}}}");
+
+        // The backend writes list_changed for every listen still open before it answers: none may reach the host.
+        while (true)
+        {
+            JsonElement message = await gateway.ReadMessageAsync();
+            if (message.TryGetProperty("id", out JsonElement id) && !message.TryGetProperty("method", out _))
+            {
+                Assert.Equal(6, id.GetInt32());
+                break;
+            }
+
+            Assert.NotEqual("notifications/tools/list_changed", message.GetProperty("method").GetString());
+        }
+
+        gateway.CloseStdin();
+        Assert.Equal(0, await gateway.WaitForExitAsync());
+    }
 }

@@ -47,6 +47,9 @@ public sealed partial class GatewaySession
             Asked(McpFields.ResourcesListChanged) && ready.Any(b => Offered(b, "resources", "listChanged")),
             [.. owned.Select(o => o.Uri)]);
 
+        // A host that reuses the id of a listen still open replaces it: the old one's backend parts end, or they
+        // would outlive the one cancel the host sends for that id and keep notifying under it.
+        TryCloseHostListen(host.RawId);
         lock (_lock)
         {
             _hostListens[host.RawId] = host;
