@@ -97,4 +97,44 @@ public sealed class GatewayOddModernBackendTests
         gateway.CloseStdin();
         Assert.Equal(0, await gateway.WaitForExitAsync());
     }
+
+    [Fact]
+    public async Task ListenCancelledBeforeTheGatewayAcknowledgedIt_NeverNotifies()
+    {
+        using GatewayConfig config = GatewayConfig.Write(("odd", (TestPaths.Node, [s_server, """{"tools":{"listChanged":true}}"""])), ("test", GatewayConfig.TestServer));
+        await using RawMcpSsh gateway = RawMcpSsh.Start(["gateway", "--servers-config", config.Path]);
+        const string envelope = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}";
+        static string Listen(int id) => "{\"jsonrpc\":\"2.0\",\"id\":" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",\"method\":\"subscriptions/listen\",\"params\":{"
+            + envelope + ",\"notifications\":{\"toolsListChanged\":true,\"resourceSubscriptions\":[\"nope://unknown\"]}}}";
+
+        // Listen 7 waits for the backends (the first request) and a refresh (an unknown URI); the host cancels it meanwhile.
+        await gateway.WriteLineAsync(Listen(7));
+        await gateway.WriteLineAsync("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":7}}");
+        await gateway.WriteLineAsync(Listen(8));
+        JsonElement ack = await gateway.ReadMessageAsync();
+        while (ack.GetProperty("params").GetProperty("_meta").GetProperty("io.modelcontextprotocol/subscriptionId").GetInt32() != 8)
+        {
+            ack = await gateway.ReadMessageAsync();
+        }
+
+        await gateway.WriteLineAsync("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{" + envelope + ",\"name\":\"changed\",\"arguments\":{}}}");
+        int notified = 0;
+        while (true)
+        {
+            JsonElement message = await gateway.ReadMessageAsync();
+            if (message.TryGetProperty("id", out JsonElement id) && !message.TryGetProperty("method", out _))
+            {
+                Assert.Equal(9, id.GetInt32());
+                break;
+            }
+
+            // Only the open listen 8 is notified; the cancelled 7 is neither acknowledged nor notified.
+            Assert.Equal(8, message.GetProperty("params").GetProperty("_meta").GetProperty("io.modelcontextprotocol/subscriptionId").GetInt32());
+            notified++;
+        }
+
+        Assert.Equal(1, notified);
+        gateway.CloseStdin();
+        Assert.Equal(0, await gateway.WaitForExitAsync());
+    }
 }

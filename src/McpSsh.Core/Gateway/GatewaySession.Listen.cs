@@ -19,6 +19,9 @@ public sealed partial class GatewaySession
     private readonly Dictionary<long, ListenSpec> _liveListens = [];
     private readonly Dictionary<string, ListenSpec> _legacyHostSubscriptions = new(StringComparer.Ordinal);
 
+    /// <summary>Host listens not yet acknowledged (waiting for the backends), by id: how many. A cancel removes the id.</summary>
+    private readonly Dictionary<string, int> _waitingListens = new(StringComparer.Ordinal);
+
     private async Task ListenAsync(string clientId, JsonObject parameters)
     {
         _clientInFlight.Remove(clientId); // long-lived: a shutdown does not wait for it
@@ -28,11 +31,41 @@ public sealed partial class GatewaySession
             return;
         }
 
-        await WhenInitialized();
-        var uris = filter[McpFields.ResourceSubscriptions] is JsonArray list ? list.Select(JsonText.String).OfType<string>().Distinct(StringComparer.Ordinal).ToList() : [];
-        if (uris.Any(u => !TryFindResourceOwner(u, out _)))
+        string rawId = RequestId.Canonicalize(clientId) ?? clientId;
+        lock (_lock)
         {
-            await RefreshViewsAsync();
+            _waitingListens[rawId] = _waitingListens.GetValueOrDefault(rawId) + 1;
+        }
+
+        var uris = filter[McpFields.ResourceSubscriptions] is JsonArray list ? list.Select(JsonText.String).OfType<string>().Distinct(StringComparer.Ordinal).ToList() : [];
+        bool cancelled;
+        try
+        {
+            await WhenInitialized();
+            if (uris.Any(u => !TryFindResourceOwner(u, out _)))
+            {
+                await RefreshViewsAsync();
+            }
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                cancelled = !_waitingListens.TryGetValue(rawId, out int waiting);
+                if (waiting > 1)
+                {
+                    _waitingListens[rawId] = waiting - 1;
+                }
+                else
+                {
+                    _waitingListens.Remove(rawId);
+                }
+            }
+        }
+
+        if (cancelled)
+        {
+            return; // the host cancelled it while it waited: nothing is acknowledged or opened
         }
 
         List<Backend> ready = ReadyBackends();
@@ -41,7 +74,7 @@ public sealed partial class GatewaySession
         var owned = uris.Select(u => (Uri: u, Owner: TryFindResourceOwner(u, out Backend? o) ? o : null))
             .Where(u => u.Owner is not null && Offered(u.Owner, "resources", "subscribe")).ToList();
         var host = new HostListen(
-            RequestId.Canonicalize(clientId) ?? clientId,
+            rawId,
             Asked(McpFields.ToolsListChanged) && ready.Any(b => Offered(b, "tools", "listChanged")),
             Asked(McpFields.PromptsListChanged) && ready.Any(b => Offered(b, "prompts", "listChanged")),
             Asked(McpFields.ResourcesListChanged) && ready.Any(b => Offered(b, "resources", "listChanged")),
@@ -49,7 +82,7 @@ public sealed partial class GatewaySession
 
         // A host that reuses the id of a listen still open replaces it: the old one's backend parts end, or they
         // would outlive the one cancel the host sends for that id and keep notifying under it.
-        TryCloseHostListen(host.RawId);
+        CloseOpenHostListen(host.RawId);
         lock (_lock)
         {
             _hostListens[host.RawId] = host;
@@ -237,11 +270,24 @@ public sealed partial class GatewaySession
     /// <summary>The host cancelled one of its listens: every backend part ends, nothing is answered. False: not a listen.</summary>
     private bool TryCloseHostListen(string requestId)
     {
+        string rawId = RequestId.Canonicalize(requestId) ?? requestId;
+        bool waiting;
+        lock (_lock)
+        {
+            waiting = _waitingListens.Remove(rawId);
+        }
+
+        return CloseOpenHostListen(rawId) || waiting;
+    }
+
+    /// <summary>Ends the acknowledged host listen under that canonical id, if one is open.</summary>
+    private bool CloseOpenHostListen(string rawId)
+    {
         HostListen? host;
         List<ListenSpec> specs;
         lock (_lock)
         {
-            if (!_hostListens.Remove(RequestId.Canonicalize(requestId) ?? requestId, out host))
+            if (!_hostListens.Remove(rawId, out host))
             {
                 return false;
             }
