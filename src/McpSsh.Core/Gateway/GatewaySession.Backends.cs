@@ -120,7 +120,11 @@ public sealed partial class GatewaySession
 
         if (HostEra == McpEra.Legacy && backend.Era == McpEra.Modern && InputRequired.IsInputRequired(frame))
         {
-            _ = FulfilInputRequiredAsync(backend, pending, frame.ToArray());
+            // Whatever the backend's input requests hold (a string where a request belongs, a duplicate key), the host's request is answered.
+            FulfilInputRequiredAsync(backend, pending, frame.ToArray()).ContinueWith(
+                t => ReplyError(pending.ClientId, JsonRpcErrorCode.InternalError,
+                    $"backend {backend.Name} answered {pending.Method} with an input_required result the gateway cannot read: {t.Exception!.GetBaseException().Message}"),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return;
         }
 

@@ -19,6 +19,9 @@ public sealed partial class GatewaySession
     private readonly Dictionary<long, ListenSpec> _liveListens = [];
     private readonly Dictionary<string, ListenSpec> _legacyHostSubscriptions = new(StringComparer.Ordinal);
 
+    /// <summary>Host listens not yet acknowledged (waiting for the backends), by id: how many. A cancel removes the id.</summary>
+    private readonly Dictionary<string, int> _waitingListens = new(StringComparer.Ordinal);
+
     private async Task ListenAsync(string clientId, JsonObject parameters)
     {
         _clientInFlight.Remove(clientId); // long-lived: a shutdown does not wait for it
@@ -28,25 +31,58 @@ public sealed partial class GatewaySession
             return;
         }
 
-        await WhenInitialized();
-        var uris = filter[McpFields.ResourceSubscriptions] is JsonArray list ? list.Select(JsonText.String).OfType<string>().Distinct(StringComparer.Ordinal).ToList() : [];
-        if (uris.Any(u => !TryFindResourceOwner(u, out _)))
+        string rawId = RequestId.Canonicalize(clientId) ?? clientId;
+        lock (_lock)
         {
-            await RefreshViewsAsync();
+            _waitingListens[rawId] = _waitingListens.GetValueOrDefault(rawId) + 1;
+        }
+
+        var uris = filter[McpFields.ResourceSubscriptions] is JsonArray list ? list.Select(JsonText.String).OfType<string>().Distinct(StringComparer.Ordinal).ToList() : [];
+        bool cancelled;
+        try
+        {
+            await WhenInitialized();
+            if (uris.Any(u => !TryFindResourceOwner(u, out _)))
+            {
+                await RefreshViewsAsync();
+            }
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                cancelled = !_waitingListens.TryGetValue(rawId, out int waiting);
+                if (waiting > 1)
+                {
+                    _waitingListens[rawId] = waiting - 1;
+                }
+                else
+                {
+                    _waitingListens.Remove(rawId);
+                }
+            }
+        }
+
+        if (cancelled)
+        {
+            return; // the host cancelled it while it waited: nothing is acknowledged or opened
         }
 
         List<Backend> ready = ReadyBackends();
         bool Asked(string key) => filter[key] is JsonValue v && v.TryGetValue(out bool b) && b;
-        bool Offered(Backend b, string capability, string flag) => b.Capabilities?[capability]?[flag] is JsonValue v && v.TryGetValue(out bool on) && on;
+        bool Offered(Backend b, string capability, string flag) => OffersFlag(b, capability, flag);
         var owned = uris.Select(u => (Uri: u, Owner: TryFindResourceOwner(u, out Backend? o) ? o : null))
             .Where(u => u.Owner is not null && Offered(u.Owner, "resources", "subscribe")).ToList();
         var host = new HostListen(
-            RequestId.Canonicalize(clientId) ?? clientId,
+            rawId,
             Asked(McpFields.ToolsListChanged) && ready.Any(b => Offered(b, "tools", "listChanged")),
             Asked(McpFields.PromptsListChanged) && ready.Any(b => Offered(b, "prompts", "listChanged")),
             Asked(McpFields.ResourcesListChanged) && ready.Any(b => Offered(b, "resources", "listChanged")),
             [.. owned.Select(o => o.Uri)]);
 
+        // A host that reuses the id of a listen still open replaces it: the old one's backend parts end, or they
+        // would outlive the one cancel the host sends for that id and keep notifying under it.
+        CloseOpenHostListen(host.RawId);
         lock (_lock)
         {
             _hostListens[host.RawId] = host;
@@ -107,7 +143,7 @@ public sealed partial class GatewaySession
             var filter = new JsonObject();
             foreach ((string key, string capability) in new[] { (McpFields.ToolsListChanged, "tools"), (McpFields.PromptsListChanged, "prompts"), (McpFields.ResourcesListChanged, "resources") })
             {
-                if (backend.Capabilities?[capability]?["listChanged"] is JsonValue v && v.TryGetValue(out bool on) && on)
+                if (OffersFlag(backend, capability, "listChanged"))
                 {
                     filter[key] = true;
                 }
@@ -119,6 +155,10 @@ public sealed partial class GatewaySession
             }
         }
     }
+
+    /// <summary>True when the backend's capability object sets the flag true; a capability that is not an object offers nothing.</summary>
+    private static bool OffersFlag(Backend backend, string capability, string flag) =>
+        (backend.Capabilities?[capability] as JsonObject)?[flag] is JsonValue v && v.TryGetValue(out bool on) && on;
 
     /// <summary>resources/subscribe and unsubscribe from a legacy host: passed to a legacy owner, a listen on a modern one.</summary>
     private async Task LegacySubscribeAsync(string clientId, string method, JsonObject request)
@@ -230,11 +270,24 @@ public sealed partial class GatewaySession
     /// <summary>The host cancelled one of its listens: every backend part ends, nothing is answered. False: not a listen.</summary>
     private bool TryCloseHostListen(string requestId)
     {
+        string rawId = RequestId.Canonicalize(requestId) ?? requestId;
+        bool waiting;
+        lock (_lock)
+        {
+            waiting = _waitingListens.Remove(rawId);
+        }
+
+        return CloseOpenHostListen(rawId) || waiting;
+    }
+
+    /// <summary>Ends the acknowledged host listen under that canonical id, if one is open.</summary>
+    private bool CloseOpenHostListen(string rawId)
+    {
         HostListen? host;
         List<ListenSpec> specs;
         lock (_lock)
         {
-            if (!_hostListens.Remove(RequestId.Canonicalize(requestId) ?? requestId, out host))
+            if (!_hostListens.Remove(rawId, out host))
             {
                 return false;
             }
