@@ -200,11 +200,21 @@ public sealed partial class GatewaySession
     {
         lock (_lock)
         {
+            // Listens are opened on tasks of their own: a host listen closed (cancelled, or replaced by one reusing
+            // its id) while its parts were still being added gets no more parts, or they would outlive its close.
+            if (spec.Host is { } host && !IsOpen(host))
+            {
+                return;
+            }
+
             _listenSpecs.Add(spec);
         }
 
         Open(spec);
     }
+
+    /// <summary>Whether this very host listen (not another one under the same id) is still open. Call under the lock.</summary>
+    private bool IsOpen(HostListen host) => _hostListens.TryGetValue(host.RawId, out HostListen? open) && ReferenceEquals(open, host);
 
     /// <summary>Opens a spec on its backend: a listen request that is never timed out, or a legacy resources/subscribe.</summary>
     private void Open(ListenSpec spec)
@@ -217,10 +227,22 @@ public sealed partial class GatewaySession
 
         var completion = new TaskCompletionSource<BackendAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
         long id = _requests.AddOwn(spec.Backend, completion);
+        bool stillWanted;
         lock (_lock)
         {
-            spec.LiveId = id;
-            _liveListens[id] = spec;
+            // Removed between being added and being opened (its host listen closed): never sent.
+            stillWanted = _listenSpecs.Contains(spec);
+            if (stillWanted)
+            {
+                spec.LiveId = id;
+                _liveListens[id] = spec;
+            }
+        }
+
+        if (!stillWanted)
+        {
+            _requests.Forget(id);
+            return;
         }
 
         // The backend ends it with a result (it closed) or the gateway's id table fails it (the backend exited).

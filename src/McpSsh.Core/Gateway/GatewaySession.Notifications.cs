@@ -32,6 +32,10 @@ public sealed partial class GatewaySession
                 if (stamp.TryGetValue(out long id) || (JsonText.String(stamp) is { } text && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id)))
                 {
                     spec = _liveListens.GetValueOrDefault(id);
+                    if (spec?.Host is { } owner && !IsOpen(owner))
+                    {
+                        spec = null; // its host listen closed while this part was in flight: nothing more under that id
+                    }
                 }
             }
 
