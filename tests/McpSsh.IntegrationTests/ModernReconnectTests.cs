@@ -112,12 +112,7 @@ public sealed class ModernReconnectTests(SshdFixture sshd)
 
             // Each idle second brings a probe. The count starts again at 1 only after a frame came back, so a third
             // "probe 1" means the server answered the probes before it (room for slow answers on a loaded machine).
-            using var deadline = new CancellationTokenSource(McpSshRun.Timeout);
-            while (CountOf(run.Stderr, "Keepalive probe 1 (server/discover)") < 3)
-            {
-                Assert.DoesNotContain("lost", run.Stderr, StringComparison.Ordinal);
-                await Task.Delay(100, deadline.Token); // stderr is another pipe: poll it, bounded
-            }
+            await run.WaitForStderrAsync("Keepalive probe 1 (server/discover)", times: 3);
 
             Assert.DoesNotContain("(ping)", run.Stderr, StringComparison.Ordinal);
             Assert.DoesNotContain("lost", run.Stderr, StringComparison.Ordinal);
@@ -233,16 +228,5 @@ public sealed class ModernReconnectTests(SshdFixture sshd)
                 host.Kill(entireProcessTree: true);
             }
         }
-    }
-
-    private static int CountOf(string text, string what)
-    {
-        int count = 0;
-        for (int at = text.IndexOf(what, StringComparison.Ordinal); at >= 0; at = text.IndexOf(what, at + what.Length, StringComparison.Ordinal))
-        {
-            count++;
-        }
-
-        return count;
     }
 }

@@ -66,32 +66,36 @@ public sealed class RawMcpSsh : IAsyncDisposable
             }
             else
             {
-                _stderr.Enqueue(e.Data);
                 lock (_stderrWaits)
                 {
-                    _stderrWaits.RemoveAll(w => e.Data.Contains(w.Text, StringComparison.Ordinal) && w.Seen.TrySetResult());
+                    _stderr.Enqueue(e.Data);
+                    _stderrWaits.RemoveAll(w => w.Met(_stderr) && w.Seen.TrySetResult());
                 }
             }
         };
         _process.BeginErrorReadLine();
     }
 
-    private readonly List<(string Text, TaskCompletionSource Seen)> _stderrWaits = [];
+    private readonly List<(Func<IEnumerable<string>, bool> Met, TaskCompletionSource Seen)> _stderrWaits = [];
 
     public int Pid => _process.Id;
 
     /// <summary>Completes when a stderr line containing <paramref name="text"/> has been written (or already was).</summary>
-    public Task WaitForStderrAsync(string text)
+    public Task WaitForStderrAsync(string text) => WaitForStderrAsync(text, times: 1);
+
+    /// <summary>Completes when <paramref name="times"/> stderr lines contain <paramref name="text"/> (or already do); bounded by the run timeout.</summary>
+    public Task WaitForStderrAsync(string text, int times)
     {
+        bool Met(IEnumerable<string> lines) => lines.Count(l => l.Contains(text, StringComparison.Ordinal)) >= times;
         var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_stderrWaits)
         {
-            if (_stderr.Any(l => l.Contains(text, StringComparison.Ordinal)))
+            if (Met(_stderr))
             {
                 return Task.CompletedTask;
             }
 
-            _stderrWaits.Add((text, seen));
+            _stderrWaits.Add((Met, seen));
         }
 
         return seen.Task.WaitAsync(McpSshRun.Timeout);
