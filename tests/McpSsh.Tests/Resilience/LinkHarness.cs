@@ -8,19 +8,47 @@ using McpSsh.Resilience;
 
 namespace McpSsh.Tests.Resilience;
 
-/// <summary>Links handed out in order by the test, as a connector would: each reconnect takes the next one.</summary>
+/// <summary>Links (or failures) handed out in order by the test, as a connector would: each reconnect takes the next one.</summary>
 internal sealed class LinkConnector
 {
-    private readonly Channel<IRemoteChannel> _next = Channel.CreateUnbounded<IRemoteChannel>();
+    private readonly Channel<Func<IRemoteChannel>> _next = Channel.CreateUnbounded<Func<IRemoteChannel>>();
+    private readonly Lock _lock = new();
+    private readonly List<(int Count, TaskCompletionSource Reached)> _waits = [];
+    private int _attempts;
 
-    public int Attempts;
+    public int Attempts => Volatile.Read(ref _attempts);
 
-    public void Succeed(IRemoteChannel link) => _next.Writer.TryWrite(link);
+    public void Succeed(IRemoteChannel link) => _next.Writer.TryWrite(() => link);
+
+    public void Fail(Exception ex) => _next.Writer.TryWrite(() => throw ex);
+
+    /// <summary>Completes once the channel has tried to connect <paramref name="count"/> times (bounded by <see cref="LinkHarness.Wait"/>).</summary>
+    public Task AttemptedAsync(int count)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            if (_attempts >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            _waits.Add((count, reached));
+        }
+
+        return reached.Task.WaitAsync(LinkHarness.Wait);
+    }
 
     public async Task<IRemoteChannel> ConnectAsync(CancellationToken token)
     {
-        Interlocked.Increment(ref Attempts);
-        return await _next.Reader.ReadAsync(token);
+        lock (_lock)
+        {
+            int attempts = Interlocked.Increment(ref _attempts);
+            _waits.RemoveAll(w => attempts >= w.Count && w.Reached.TrySetResult());
+        }
+
+        Func<IRemoteChannel> next = await _next.Reader.ReadAsync(token);
+        return next();
     }
 }
 

@@ -90,7 +90,7 @@ public class ModernReconnectTests
         }
 
         first.RemoteEnds();
-        await WaitUntilAsync(() => connector.Attempts == 1);
+        await connector.AttemptedAsync(1);
         Assert.False(HasLine(channel.Output)); // no listen was failed
 
         // While disconnected: the host ends "a" and opens "b".
@@ -144,14 +144,5 @@ public class ModernReconnectTests
         Assert.Equal(0, connector.Attempts);
         Assert.False(HasLine(channel.Output)); // the probes' answers are the relay's own
         await channel.DisposeAsync();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var deadline = new CancellationTokenSource(Wait);
-        while (!condition())
-        {
-            await Task.Delay(10, deadline.Token); // polls a counter the connector bumps, bounded
-        }
     }
 }

@@ -14,14 +14,8 @@ public class ResilientChannelClockTests
 {
     private readonly ManualTimeProvider _time = new();
 
-    private async Task WaitForTimersAsync(int count)
-    {
-        using var deadline = new CancellationTokenSource(Wait);
-        while (_time.Pending < count)
-        {
-            await Task.Delay(5, deadline.Token); // the channel's loop arms its next timer on another thread; bounded
-        }
-    }
+    // The channel's loop arms its next timer on another thread: wait for it, bounded.
+    private Task WaitForTimersAsync(int count) => _time.WhenPendingAsync(count).WaitAsync(Wait);
 
     [Fact]
     public async Task SilentLink_IsDeclaredDeadAfterTheProbesAllowed_OnTheGivenClock()

@@ -19,25 +19,6 @@ public class ResilientChannelTests
 
     private const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"h","version":"1"}}}""";
 
-    /// <summary>Links handed out by the connector, in order; a test adds them as it wants reconnects to succeed.</summary>
-    private sealed class Connector
-    {
-        private readonly Channel<Func<IRemoteChannel>> _next = Channel.CreateUnbounded<Func<IRemoteChannel>>();
-
-        public int Attempts;
-
-        public void Succeed(IRemoteChannel link) => _next.Writer.TryWrite(() => link);
-
-        public void Fail(Exception ex) => _next.Writer.TryWrite(() => throw ex);
-
-        public async Task<IRemoteChannel> ConnectAsync(CancellationToken token)
-        {
-            Interlocked.Increment(ref Attempts);
-            Func<IRemoteChannel> next = await _next.Reader.ReadAsync(token);
-            return next();
-        }
-    }
-
     private static void Send(IRemoteChannel channel, string json)
     {
         var frame = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json));
@@ -78,7 +59,7 @@ public class ResilientChannelTests
     }
 
     /// <summary>A first link with the host's session initialized on it.</summary>
-    private static async Task<(ResilientChannel Channel, InMemoryChannel First)> InitializedAsync(Connector connector, ResilienceOptions? options = null)
+    private static async Task<(ResilientChannel Channel, InMemoryChannel First)> InitializedAsync(LinkConnector connector, ResilienceOptions? options = null)
     {
         var first = new InMemoryChannel(canHalfClose: false);
         var channel = new ResilientChannel(first, connector.ConnectAsync, options ?? new ResilienceOptions { Keepalive = TimeSpan.Zero, Endpoint = "host:22" }, NullLogger.Instance);
@@ -94,7 +75,7 @@ public class ResilientChannelTests
     [Fact]
     public async Task LostLink_FailsWhatWasSentAtOnce_ReplaysTheSession_TellsTheHostToRelist_ThenSendsWhatWaited()
     {
-        var connector = new Connector();
+        var connector = new LinkConnector();
         (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector);
         Send(channel, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"slow"}}""");
         await first.NextSentAsync();
@@ -128,7 +109,7 @@ public class ResilientChannelTests
     [Fact]
     public async Task SilentLink_IsDeclaredDeadAfterUnansweredProbes()
     {
-        var connector = new Connector();
+        var connector = new LinkConnector();
         var options = new ResilienceOptions { Keepalive = TimeSpan.FromMilliseconds(100), KeepaliveCountMax = 2, Endpoint = "host:22" };
         (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector, options);
         Send(channel, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"slow"}}""");
@@ -151,7 +132,7 @@ public class ResilientChannelTests
     [Fact]
     public async Task AnsweredProbes_AreSwallowed_AndKeepTheLink()
     {
-        var connector = new Connector();
+        var connector = new LinkConnector();
         // Room for three unanswered ticks: on a busy 2-core machine an answer can take longer than one 50 ms tick.
         var options = new ResilienceOptions { Keepalive = TimeSpan.FromMilliseconds(50), KeepaliveCountMax = 3, Endpoint = "host:22" };
         (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector, options);
@@ -181,7 +162,7 @@ public class ResilientChannelTests
     [Fact]
     public async Task NoReconnect_EndsTheOutputWithTheLinksReason()
     {
-        var connector = new Connector();
+        var connector = new LinkConnector();
         (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector, new ResilienceOptions { Keepalive = TimeSpan.Zero, Reconnect = false });
         first.CloseReason = "remote command exited with status 3";
         first.RemoteEnds();
@@ -195,7 +176,7 @@ public class ResilientChannelTests
     [Fact]
     public async Task RequestWhileDisconnected_GetsAnErrorAfterTheWait_AndAFatalConnectFailureEndsTheSession()
     {
-        var connector = new Connector();
+        var connector = new LinkConnector();
         var options = new ResilienceOptions { Keepalive = TimeSpan.Zero, ReconnectWait = TimeSpan.FromMilliseconds(100), Endpoint = "host:22", StopsReconnecting = ex => ex is InvalidDataException };
         (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector, options);
         Send(channel, """{"jsonrpc":"2.0","id":"sent","method":"tools/list"}""");
@@ -219,7 +200,7 @@ public class ResilientChannelTests
     [Fact]
     public async Task FramesQueuedBehindABlockedWrite_GoOutTogether_InOrder()
     {
-        var connector = new Connector();
+        var connector = new LinkConnector();
         (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector);
         while (first.WriteStarted.Wait(0))
         {
@@ -252,7 +233,7 @@ public class ResilientChannelTests
     [Fact]
     public async Task DeliverOutput_HandsOverWhatWaited_ThenEachFrameWithItsInspection_UntilTheOutputEnds()
     {
-        var connector = new Connector();
+        var connector = new LinkConnector();
         (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector, new ResilienceOptions { Keepalive = TimeSpan.Zero, Reconnect = false, Endpoint = "host:22" });
         await first.RemoteWritesAsync("""{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"early"}}""" + "\n");
         await WaitUntilBufferedAsync(channel.Output);
@@ -283,7 +264,7 @@ public class ResilientChannelTests
     [Fact]
     public async Task DeliverOutput_StopsWhenTheHandlerSaysTheHostIsGone()
     {
-        var connector = new Connector();
+        var connector = new LinkConnector();
         (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector);
         int calls = 0;
         Task<bool> done = channel.DeliverOutputAsync((FrameReadStatus _, ReadOnlySequence<byte> _, in FrameInspection _) =>
@@ -305,7 +286,7 @@ public class ResilientChannelTests
     [Fact]
     public async Task AHostWriteStuckOnALostLink_EndsTheSessionWithAnError_InsteadOfHangingTheHostInput()
     {
-        var connector = new Connector();
+        var connector = new LinkConnector();
         var options = new ResilienceOptions { Keepalive = TimeSpan.Zero, StuckWriteLimit = TimeSpan.FromMilliseconds(300), Endpoint = "host:22" };
         (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector, options);
         while (first.WriteStarted.Wait(0))

@@ -22,6 +22,8 @@ internal sealed class ManualTimeProvider : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => DateTimeOffset.UnixEpoch + TimeSpan.FromTicks(GetTimestamp());
 
+    private readonly List<(int Count, TaskCompletionSource Reached)> _pendingWaits = [];
+
     /// <summary>Timers waiting to fire.</summary>
     public int Pending
     {
@@ -29,9 +31,35 @@ internal sealed class ManualTimeProvider : TimeProvider
         {
             lock (_lock)
             {
-                return _timers.Count(t => t.Due is not null);
+                return PendingLocked;
             }
         }
+    }
+
+    private int PendingLocked => _timers.Count(t => t.Due is not null);
+
+    /// <summary>Completes once <paramref name="count"/> timers are armed (code under test arms them on its own threads).</summary>
+    public Task WhenPendingAsync(int count)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            if (PendingLocked >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            _pendingWaits.Add((count, reached));
+        }
+
+        return reached.Task;
+    }
+
+    /// <summary>A timer was armed: wake the waits it satisfies. Call under the lock.</summary>
+    private void TimerArmedLocked()
+    {
+        int pending = PendingLocked;
+        _pendingWaits.RemoveAll(w => pending >= w.Count && w.Reached.TrySetResult());
     }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
@@ -87,6 +115,7 @@ internal sealed class ManualTimeProvider : TimeProvider
             {
                 Due = dueTime == Timeout.InfiniteTimeSpan ? null : owner._now + Math.Max(0, dueTime.Ticks);
                 Period = period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero ? null : period.Ticks;
+                owner.TimerArmedLocked();
             }
 
             return true;
