@@ -38,26 +38,6 @@ public class ResilientChannelTests
         channel.EndOfBurst();
     }
 
-    private static async Task<string> NextLineAsync(PipeReader reader)
-    {
-        using var timeout = new CancellationTokenSource(s_wait);
-        while (true)
-        {
-            ReadResult result = await reader.ReadAsync(timeout.Token);
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            SequencePosition? newline = buffer.PositionOf((byte)'\n');
-            if (newline is { } end)
-            {
-                string line = Encoding.UTF8.GetString(buffer.Slice(0, end));
-                reader.AdvanceTo(buffer.GetPosition(1, end));
-                return line;
-            }
-
-            Assert.False(result.IsCompleted, "the output ended");
-            reader.AdvanceTo(buffer.Start, buffer.End);
-        }
-    }
-
     /// <summary>A first link with the host's session initialized on it.</summary>
     private static async Task<(ResilientChannel Channel, InMemoryChannel First)> InitializedAsync(LinkConnector connector, ResilienceOptions? options = null)
     {
@@ -66,7 +46,7 @@ public class ResilientChannelTests
         Send(channel, Initialize);
         Assert.Equal(Initialize, await first.NextSentAsync());
         await first.RemoteWritesAsync("""{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{"listChanged":true}},"serverInfo":{"name":"s","version":"1"}}}""" + "\n");
-        Assert.Contains("\"serverInfo\"", await NextLineAsync(channel.Output));
+        Assert.Contains("\"serverInfo\"", await LinkHarness.NextLineAsync(channel.Output));
         Send(channel, """{"jsonrpc":"2.0","method":"notifications/initialized"}""");
         await first.NextSentAsync();
         return (channel, first);
@@ -81,7 +61,7 @@ public class ResilientChannelTests
         await first.NextSentAsync();
 
         first.RemoteEnds();
-        JsonNode error = JsonNode.Parse(await NextLineAsync(channel.Output))!;
+        JsonNode error = JsonNode.Parse(await LinkHarness.NextLineAsync(channel.Output))!;
         Assert.Equal(2, error["id"]!.GetValue<int>());
         Assert.Equal(-32000, error["error"]!["code"]!.GetValue<int>());
         Assert.Equal("connection to host:22 lost: test remote closed. mcp-ssh is reconnecting; retry the request", error["error"]!["message"]!.GetValue<string>());
@@ -99,10 +79,10 @@ public class ResilientChannelTests
         Assert.Equal("""{"jsonrpc":"2.0","method":"notifications/initialized"}""", await second.NextSentAsync());
 
         // The host re-lists; the waiting request goes out on the new link and its answer comes back.
-        Assert.Equal("""{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}""", await NextLineAsync(channel.Output));
+        Assert.Equal("""{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}""", await LinkHarness.NextLineAsync(channel.Output));
         Assert.Equal("""{"jsonrpc":"2.0","id":3,"method":"tools/list"}""", await second.NextSentAsync());
         await second.RemoteWritesAsync("""{"jsonrpc":"2.0","id":3,"result":{"tools":[]}}""" + "\n");
-        Assert.Equal("""{"jsonrpc":"2.0","id":3,"result":{"tools":[]}}""", await NextLineAsync(channel.Output));
+        Assert.Equal("""{"jsonrpc":"2.0","id":3,"result":{"tools":[]}}""", await LinkHarness.NextLineAsync(channel.Output));
         Assert.Equal(1, connector.Attempts);
     }
 
@@ -123,7 +103,7 @@ public class ResilientChannelTests
             Assert.StartsWith(SessionReplay.PrivateIdPrefix, ping["id"]!.GetValue<string>());
         }
 
-        JsonNode error = JsonNode.Parse(await NextLineAsync(channel.Output))!;
+        JsonNode error = JsonNode.Parse(await LinkHarness.NextLineAsync(channel.Output))!;
         Assert.Equal(2, error["id"]!.GetValue<int>());
         Assert.Contains("no answer to 2 keepalive probe(s)", error["error"]!["message"]!.GetValue<string>());
         await channel.DisposeAsync();
@@ -154,7 +134,7 @@ public class ResilientChannelTests
         JsonNode echoed = JsonNode.Parse(await first.NextSentAsync())!;
         await first.RemoteWritesAsync(echoed.ToJsonString() + "\n");
         await first.RemoteWritesAsync("""{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"x"}}""" + "\n");
-        Assert.Contains("notifications/message", await NextLineAsync(channel.Output)); // no ping answer came before it
+        Assert.Contains("notifications/message", await LinkHarness.NextLineAsync(channel.Output)); // no ping answer came before it
         Assert.Equal(0, connector.Attempts);
         await channel.DisposeAsync();
     }
@@ -182,10 +162,10 @@ public class ResilientChannelTests
         Send(channel, """{"jsonrpc":"2.0","id":"sent","method":"tools/list"}""");
         await first.NextSentAsync();
         first.RemoteEnds();
-        Assert.Contains("\"sent\"", await NextLineAsync(channel.Output)); // the loss is known from here on
+        Assert.Contains("\"sent\"", await LinkHarness.NextLineAsync(channel.Output)); // the loss is known from here on
         Send(channel, """{"jsonrpc":"2.0","id":"w","method":"tools/list"}""");
 
-        JsonNode error = JsonNode.Parse(await NextLineAsync(channel.Output))!;
+        JsonNode error = JsonNode.Parse(await LinkHarness.NextLineAsync(channel.Output))!;
         Assert.Equal("w", error["id"]!.GetValue<string>());
         Assert.StartsWith("not connected to host:22 for 0 s (lost: test remote closed); the request was not sent", error["error"]!["message"]!.GetValue<string>());
 
@@ -301,7 +281,7 @@ public class ResilientChannelTests
         Assert.False(sending.IsCompleted);
 
         first.RemoteEnds();
-        JsonNode error = JsonNode.Parse(await NextLineAsync(channel.Output))!;
+        JsonNode error = JsonNode.Parse(await LinkHarness.NextLineAsync(channel.Output))!;
         Assert.Equal(2, error["id"]!.GetValue<int>());
         ReadResult end = await channel.Output.ReadAsync().AsTask().WaitAsync(s_wait);
         Assert.True(end.IsCompleted);
