@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -69,13 +67,7 @@ internal static class FootprintBench
         }
         finally
         {
-            if (sshd is { HasExited: false })
-            {
-                sshd.Kill(entireProcessTree: true);
-                sshd.WaitForExit();
-            }
-
-            Directory.Delete(dir, recursive: true);
+            RelayBench.StopSshd(sshd, dir);
         }
     }
 
@@ -112,10 +104,10 @@ internal static class FootprintBench
         Directory.CreateDirectory(serveDir);
         File.WriteAllText(Path.Combine(serveDir, "servers.json"), """{"mcpServers":{"cat":{"command":"cat","args":[]}}}""");
         File.Copy(Path.Combine(dir, "client_cat.pub"), Path.Combine(serveDir, "authorized_clients"));
-        int port = FreePort();
+        int port = RelayBench.FreePort();
         var start = new ProcessStartInfo(options.McpSsh) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (string arg in new[] { "serve", "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
-            "--key-server-port", FreePort().ToString(CultureInfo.InvariantCulture), "--state-dir", Path.Combine(serveDir, "state"),
+            "--key-server-port", RelayBench.FreePort().ToString(CultureInfo.InvariantCulture), "--state-dir", Path.Combine(serveDir, "state"),
             "--server-key", Path.Combine(serveDir, "server_key"), "--servers-config", Path.Combine(serveDir, "servers.json"),
             "--authorized-clients", Path.Combine(serveDir, "authorized_clients"), "--sshd-option", "StrictModes=no" })
         {
@@ -164,13 +156,6 @@ internal static class FootprintBench
         Task write = Task.Run(() => peer.Write(line));
         peer.ReadLine();
         write.GetAwaiter().GetResult();
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static void WriteMarkdown(JsonObject result, TextWriter md)

@@ -56,13 +56,7 @@ internal static class RelayBench
         }
         finally
         {
-            if (sshd is { HasExited: false })
-            {
-                sshd.Kill(entireProcessTree: true);
-                sshd.WaitForExit();
-            }
-
-            Directory.Delete(dir, recursive: true);
+            StopSshd(sshd, dir);
         }
     }
 
@@ -218,10 +212,7 @@ internal static class RelayBench
             Directory.CreateDirectory("/run/sshd");
         }
 
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        int port = FreePort();
         File.WriteAllText(Path.Combine(dir, "sshd_config"), $"""
             Port {port}
             ListenAddress 127.0.0.1
@@ -259,6 +250,26 @@ internal static class RelayBench
         string knownHosts = Path.Combine(dir, "known_hosts");
         File.WriteAllText(knownHosts, $"[127.0.0.1]:{port} {string.Join(' ', Pub("host_key").Split(' ')[..2])}\n");
         return (sshd, port, knownHosts);
+    }
+
+    /// <summary>Stops the benchmark's sshd (and every session below it) and removes its directory.</summary>
+    internal static void StopSshd(Process? sshd, string dir)
+    {
+        if (sshd is { HasExited: false })
+        {
+            sshd.Kill(entireProcessTree: true);
+            sshd.WaitForExit();
+        }
+
+        Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>A loopback port nothing listens on right now.</summary>
+    internal static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static void Run(string file, params string[] args)
