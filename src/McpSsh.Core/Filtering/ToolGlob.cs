@@ -46,44 +46,7 @@ public sealed class ToolGlob
         TryParse(text, out ToolGlob glob, out string? error) ? glob : throw new ArgumentException(error, nameof(text));
 
     /// <summary>True when the whole of <paramref name="name"/> matches.</summary>
-    public bool IsMatch(string name)
-    {
-        int[] text = Runes(name);
-        int p = 0, t = 0;
-        int star = -1, resume = 0;
-
-        // The classic single-star backtrack: on a mismatch, the last * takes one more character. Linear for
-        // one *, O(n*m) at worst; names are at most a few hundred characters.
-        while (t < text.Length)
-        {
-            if (p < _pattern.Length && (_pattern[p] == '?' || _pattern[p] == text[t]))
-            {
-                p++;
-                t++;
-            }
-            else if (p < _pattern.Length && _pattern[p] == '*')
-            {
-                star = p++;
-                resume = t;
-            }
-            else if (star >= 0)
-            {
-                p = star + 1;
-                t = ++resume;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        while (p < _pattern.Length && _pattern[p] == '*')
-        {
-            p++;
-        }
-
-        return p == _pattern.Length;
-    }
+    public bool IsMatch(string name) => Wildcard.Match<int>(_pattern, Runes(name), '?', '*');
 
     public override string ToString() => Text;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using McpSsh.Filtering;
 
 namespace McpSsh.Ssh.KnownHosts;
 
@@ -71,37 +72,5 @@ public static class HostPatternMatcher
     }
 
     /// <summary>Glob match with <c>*</c> (any run) and <c>?</c> (one char), iterative with backtracking to the last star.</summary>
-    public static bool WildcardMatch(string pattern, string text)
-    {
-        int p = 0, t = 0, star = -1, mark = 0;
-        while (t < text.Length)
-        {
-            if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == text[t]))
-            {
-                p++;
-                t++;
-            }
-            else if (p < pattern.Length && pattern[p] == '*')
-            {
-                star = p++;
-                mark = t;
-            }
-            else if (star >= 0)
-            {
-                p = star + 1;
-                t = ++mark;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        while (p < pattern.Length && pattern[p] == '*')
-        {
-            p++;
-        }
-
-        return p == pattern.Length;
-    }
+    public static bool WildcardMatch(string pattern, string text) => Wildcard.Match(pattern.AsSpan(), text.AsSpan(), '?', '*');
 }
