@@ -1,5 +1,4 @@
 using System.Buffers;
-using McpSsh.Framing;
 using McpSsh.JsonRpc;
 using McpSsh.Relay;
 using Microsoft.Extensions.Logging;
@@ -9,23 +8,25 @@ namespace McpSsh.Resilience;
 // Frames from the current link, and what its end means: answer what was sent on it, then reconnect.
 public sealed partial class ResilientChannel
 {
-    private void StartPump(IRemoteChannel link, int generation) => _ = Task.Run(async () =>
+    /// <summary>The link pushes its frames (inspected once, by the link) to <see cref="OnLinkFrame"/>; its end is its loss.</summary>
+    private void StartPump(IRemoteChannel link, int generation)
     {
-        string? error = null;
+        Task<bool> output;
         try
         {
-            await FramePump.RunAsync(link.Output, _options.MaxFrameBytes, (status, frame) => OnLinkFrame(generation, status, frame), _shutdown.Token, EndOfOutputBurst);
+            output = link.DeliverOutputAsync(new LinkFrames(this, generation));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            error = ex.Message;
+            output = Task.FromException<bool>(ex);
         }
 
-        OnLinkLost(generation, error ?? link.CloseReason);
-    });
+        output.ContinueWith(ended => OnLinkLost(generation, ended.IsFaulted ? ended.Exception!.GetBaseException().Message : link.CloseReason),
+            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
 
-    /// <summary>One line from a link: the relay's own traffic stays here, everything else goes to the host whole.</summary>
-    private bool OnLinkFrame(int generation, FrameReadStatus status, ReadOnlySequence<byte> frame)
+    /// <summary>A frame from a link counts as proof of life, unless the link was replaced (false: stop reading it).</summary>
+    private bool Heard(int generation)
     {
         lock (_lock)
         {
@@ -37,31 +38,41 @@ public sealed partial class ResilientChannel
             _lastReceived = _time.GetTimestamp();
             _unansweredProbes = 0;
             _writer.Heard();
+            return true;
+        }
+    }
+
+    /// <summary>One line from a link: the relay's own traffic stays here, everything else goes to the host whole.</summary>
+    private bool OnLinkFrame(int generation, ReadOnlySequence<byte> frame, in FrameInspection inspection)
+    {
+        if (!Heard(generation))
+        {
+            return false;
         }
 
-        if (status == FrameReadStatus.Oversized)
+        if (inspection.IsValid && TakeOwnFrame(inspection.Info, frame))
         {
-            AnswerOversized(frame);
             return true;
         }
 
-        FrameInspection inspection = default;
-        if (status == FrameReadStatus.Frame)
+        if (inspection.IsValid && inspection.Info.Kind == FrameKind.Response)
         {
-            inspection = FrameInspector.Inspect(frame, captureMethod: true);
-            if (inspection.IsValid && TakeOwnFrame(inspection.Info, frame))
-            {
-                return true;
-            }
-
-            if (inspection.IsValid && inspection.Info.Kind == FrameKind.Response)
-            {
-                NoteAnswer(inspection.Info, frame);
-            }
+            NoteAnswer(inspection.Info, frame);
         }
 
         // Everything else, including what the relay will reject, goes on whole (with what checking it found).
         WriteOutput(frame, inspection);
+        return true;
+    }
+
+    private bool OnLinkOversized(int generation, ReadOnlySequence<byte> head)
+    {
+        if (!Heard(generation))
+        {
+            return false;
+        }
+
+        AnswerOversized(head);
         return true;
     }
 

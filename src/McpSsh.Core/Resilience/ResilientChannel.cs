@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using McpSsh.JsonRpc;
 using McpSsh.Relay;
 using Microsoft.Extensions.Logging;
@@ -27,7 +26,7 @@ namespace McpSsh.Resilience;
 /// All state that decides what happens to a frame is guarded by <c>_lock</c>; output by <c>_outputLock</c>, never
 /// taken the other way round. Time comes from the <see cref="TimeProvider"/> given, so tests can drive it.
 /// </remarks>
-public sealed partial class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstInput
+public sealed partial class ResilientChannel : IRemoteChannel
 {
     private enum LinkState
     {
@@ -65,12 +64,6 @@ public sealed partial class ResilientChannel : IRemoteChannel, IInspectedOutput,
         _connect = connect;
         _options = options;
         _logger = logger;
-        _lastReceived = _time.GetTimestamp();
-        StartPump(first, _generation);
-        if (options.Keepalive > TimeSpan.Zero)
-        {
-            _ = Task.Run(KeepaliveLoopAsync);
-        }
     }
 
     /// <summary>The session's state for replays (exposed for tests).</summary>
@@ -78,8 +71,6 @@ public sealed partial class ResilientChannel : IRemoteChannel, IInspectedOutput,
 
     /// <summary>Set when reconnecting stopped for a reason the host should see as the exit cause (a changed host key).</summary>
     public Exception? StopFailure { get; private set; }
-
-    public PipeReader Output => _output.Reader;
 
     public bool CanHalfClose
     {
