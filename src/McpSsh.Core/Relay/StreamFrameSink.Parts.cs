@@ -16,6 +16,8 @@ public sealed partial class StreamFrameSink
 {
     private bool _lineOpen;
 
+    public bool CanWriteParts => true;
+
     /// <summary>Writes the next bytes of a line, opening it first (frames held until now go before it).</summary>
     public void WritePart(ReadOnlySequence<byte> part)
     {

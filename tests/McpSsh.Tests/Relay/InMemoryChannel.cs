@@ -80,6 +80,9 @@ internal sealed class InMemoryChannel(bool canHalfClose) : IRemoteChannel
         await _remoteOutput.Writer.WriteAsync(Encoding.UTF8.GetBytes(text));
     }
 
+    /// <summary>Raw bytes from the remote (they need not be UTF-8).</summary>
+    public async Task RemoteWritesAsync(byte[] bytes) => await _remoteOutput.Writer.WriteAsync(bytes);
+
     public void RemoteEnds() => _remoteOutput.Writer.Complete();
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
