@@ -24,7 +24,7 @@ namespace McpSsh.Resilience;
 /// pooled arrays, so a stream of large messages reuses the same few buffers. Waits block without spinning:
 /// on 2 cores a spinning writer takes the CPU the SSH server and the far end need.
 /// </remarks>
-internal sealed class LinkWriter
+internal sealed partial class LinkWriter
 {
     private const int BatchBytes = 32 * 1024;
     private const int InlineFrameBytes = 16 * 1024;
@@ -129,16 +129,13 @@ internal sealed class LinkWriter
             (_burst, _bursting) = (_bursting, _burst); // what is being written is no longer held back
         }
 
-        bool ok = TryWrite(new ReadOnlySequence<byte>(_bursting.WrittenMemory));
+        _ = TryWrite(new ReadOnlySequence<byte>(_bursting.WrittenMemory));
         _bursting.ResetWrittenCount();
         lock (_gate)
         {
             Interlocked.Exchange(ref _inlineSince, 0);
             _writing = false;
-            if (ok && _queue.Count > 0)
-            {
-                Monitor.Pulse(_gate);
-            }
+            Monitor.PulseAll(_gate); // the writer thread, or a host thread waiting to stream a line
         }
     }
 
@@ -164,7 +161,7 @@ internal sealed class LinkWriter
                 QueueBurstLocked();
                 _queue.Enqueue((s_endOfInput, 0));
                 _closed = true;
-                Monitor.Pulse(_gate);
+                Monitor.PulseAll(_gate); // the writer thread, or a host thread waiting to stream a line
             }
         }
     }
@@ -180,7 +177,7 @@ internal sealed class LinkWriter
                 Return(dropped.Buffer);
             }
 
-            Monitor.Pulse(_gate);
+            Monitor.PulseAll(_gate); // the writer thread, or a host thread waiting to stream a line
         }
     }
 
@@ -200,7 +197,7 @@ internal sealed class LinkWriter
         byte[] buffer = ArrayPool<byte>.Shared.Rent(checked((int)frame.Length));
         frame.CopyTo(buffer);
         _queue.Enqueue((buffer, (int)frame.Length));
-        Monitor.Pulse(_gate);
+        Monitor.PulseAll(_gate); // the writer thread, or a host thread waiting to stream a line
     }
 
     private bool TryWrite(ReadOnlySequence<byte> bytes)
@@ -226,7 +223,7 @@ internal sealed class LinkWriter
         {
             lock (_gate)
             {
-                while (_writing || _queue.Count == 0)
+                while (_writing || _lineOpen || _queue.Count == 0)
                 {
                     if (_closed && _queue.Count == 0)
                     {
@@ -270,6 +267,7 @@ internal sealed class LinkWriter
                 lock (_gate)
                 {
                     _writing = false;
+                    Monitor.PulseAll(_gate); // a host thread may wait to stream a line
                 }
             }
 

@@ -54,6 +54,45 @@ internal sealed class InMemoryChannel(bool canHalfClose) : IRemoteChannel
         }
     }
 
+    /// <summary>Opt in to taking host lines in parts (issue 16); the far end sees an abandoned line as it was cut.</summary>
+    public bool TakesParts { get; init; }
+
+    private readonly StringBuilder _partLine = new();
+
+    public bool CanSendParts => TakesParts;
+
+    public void SendPart(ReadOnlySequence<byte> part)
+    {
+        lock (_partLine)
+        {
+            _partLine.Append(Encoding.UTF8.GetString(part));
+        }
+    }
+
+    public void EndPart(ReadOnlySequence<byte> last, in FrameInfo info)
+    {
+        string line;
+        lock (_partLine)
+        {
+            line = _partLine.Append(Encoding.UTF8.GetString(last)).ToString();
+            _partLine.Clear();
+        }
+
+        SendFrame(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(line)), info);
+    }
+
+    public void AbandonPart()
+    {
+        string line;
+        lock (_partLine)
+        {
+            line = _partLine.ToString();
+            _partLine.Clear();
+        }
+
+        SendFrame(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(line)), default);
+    }
+
     public TaskCompletionSource InputCompleted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void CompleteInput()
