@@ -136,6 +136,28 @@ public sealed class StreamedFrameTests(SshdFixture sshd)
     }
 
     [Fact]
+    public async Task AMalformedRequestMidWay_TheFarEndsLineIsEnded_TheHostGetsTheError_TheSessionGoesOn()
+    {
+        await using RawMcpSsh run = RawMcpSsh.Start(McpSshRun.Args(sshd, sshd.ExecKey, "--remote-command", "cat"));
+        string head = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"d\":\"" + new string('a', 1_000_000);
+        await run.WritePartialAsync(head);
+        await run.WriteLineAsync("\u0001" + new string('b', 1_000_000) + "\"}}");
+
+        // cat sends back what reached it: the line as it was ended. The host's error may come before or after it.
+        string[] lines = [await run.ReadLineAsync(), await run.ReadLineAsync()];
+        string echo = Assert.Single(lines, l => l.StartsWith("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\"", StringComparison.Ordinal));
+        Assert.False(IsJson(echo));
+        Assert.DoesNotContain("b", echo, StringComparison.Ordinal);
+        JsonElement error = JsonDocument.Parse(Assert.Single(lines, l => l != echo)).RootElement;
+        Assert.Equal(3, error.GetProperty("id").GetInt32());
+        Assert.Equal(-32700, error.GetProperty("error").GetProperty("code").GetInt32());
+
+        await NextNotificationEchoesAsync(run);
+        run.CloseStdin();
+        Assert.Equal(0, await run.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task LinkLostMidLine_TheHostsLineIsEnded_ItsIdGetsConnectionClosed_TheSessionComesBack()
     {
         await using RawMcpSsh run = StartScript();
