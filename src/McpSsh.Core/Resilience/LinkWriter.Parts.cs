@@ -1,23 +1,36 @@
 using System.Buffers;
-using McpSsh.JsonRpc;
 
 namespace McpSsh.Resilience;
 
 /// <summary>
-/// A host line streamed in parts (issue 16) is written on the host's reader thread, straight from the pipe, after
-/// everything queued before it; nothing is copied or queued for it. While it is open the writer thread holds its
-/// queue (keepalive probes, replays), so nothing lands inside the line. A far end that stops reading blocks the
-/// host's reader here: that is the backpressure, instead of a queue that grows with the message.
+/// A host line streamed in parts (issue 16) goes through the queue and the writer thread like any queued frame, so
+/// the host's reader never does socket I/O itself and a link that stops reading cannot hold it for good. The copy is
+/// bounded: the host's reader waits while <see cref="PartQueueBytes"/> of the line are still unwritten (that wait
+/// ends when the link is stopped). While the line is open, frames from other threads (keepalive probes, replays) are
+/// held aside and queued after its end, so nothing lands inside it.
 /// </summary>
 internal sealed partial class LinkWriter
 {
+    /// <summary>How much of a streamed line may wait for the link: four 64 KiB reads of stdin.</summary>
+    private const long PartQueueBytes = 256 * 1024;
+
+    private readonly Queue<(byte[] Buffer, int Length, Queued Kind)> _held = new();
     private bool _lineOpen;
+    private long _queuedPartBytes;
+
+    private enum Queued
+    {
+        Frame,
+        Part,
+        LastPart,
+        Abandon,
+    }
 
     /// <summary>The next bytes of the open line (opening it). False when the link failed or was stopped.</summary>
-    public bool SendPart(ReadOnlySequence<byte> part) => WritePart(link => link.SendPart(part), endsLine: false);
+    public bool SendPart(ReadOnlySequence<byte> part) => EnqueuePart(part, Queued.Part);
 
-    /// <summary>The last bytes of the line and its newline. False when the link failed or was stopped.</summary>
-    public bool EndPart(ReadOnlySequence<byte> last, FrameInfo info) => WritePart(link => link.EndPart(last, info), endsLine: true);
+    /// <summary>The last bytes of the line; the link adds the newline. False when the link failed or was stopped.</summary>
+    public bool EndPart(ReadOnlySequence<byte> last) => EnqueuePart(last, Queued.LastPart);
 
     /// <summary>Ends the open line as it is, so the far end's parser rejects it.</summary>
     public void AbandonPart()
@@ -30,20 +43,19 @@ internal sealed partial class LinkWriter
             }
         }
 
-        WritePart(link => link.AbandonPart(), endsLine: true);
+        EnqueuePart(ReadOnlySequence<byte>.Empty, Queued.Abandon);
     }
 
-    private bool WritePart(Action<Relay.IRemoteChannel> write, bool endsLine)
+    private bool EnqueuePart(ReadOnlySequence<byte> bytes, Queued kind)
     {
         lock (_gate)
         {
             if (!_lineOpen)
             {
-                QueueBurstLocked();
+                QueueBurstLocked(); // host frames held back go ahead of the line
             }
 
-            // Wait for the write in progress and, before the line opens, for everything queued ahead of it.
-            while (!_closed && (_writing || (!_lineOpen && _queue.Count > 0)))
+            while (!_closed && _queuedPartBytes > 0 && _queuedPartBytes + bytes.Length > PartQueueBytes)
             {
                 Monitor.Wait(_gate);
             }
@@ -54,33 +66,76 @@ internal sealed partial class LinkWriter
                 return false;
             }
 
-            _lineOpen = true;
-            _writing = true;
-            Interlocked.Exchange(ref _inlineSince, Math.Max(1, _time.GetTimestamp()));
-        }
+            int length = checked((int)bytes.Length);
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, length)); // never the empty array: that marks end of input
+            bytes.CopyTo(buffer);
+            _queue.Enqueue((buffer, length, kind));
+            _queuedPartBytes += length;
+            _lineOpen = kind == Queued.Part;
+            if (!_lineOpen)
+            {
+                FlushHeldLocked();
+            }
 
-        bool ok = true;
+            Monitor.PulseAll(_gate);
+            return true;
+        }
+    }
+
+    /// <summary>On the writer thread: one queued piece of a streamed line.</summary>
+    private bool TryWritePart((byte[] Buffer, int Length, Queued Kind) part)
+    {
+        var bytes = new ReadOnlySequence<byte>(part.Buffer, 0, part.Length);
         try
         {
-            write(_link);
+            switch (part.Kind)
+            {
+                case Queued.Part:
+                    _link.SendPart(bytes);
+                    break;
+                case Queued.LastPart:
+                    _link.EndPart(bytes, default);
+                    break;
+                default:
+                    _link.AbandonPart();
+                    break;
+            }
+
+            Interlocked.Add(ref _sentSinceHeard, part.Length);
+            return true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            ok = false;
             Stop();
             _failed($"sending failed ({ex.Message})");
+            return false;
         }
         finally
         {
             lock (_gate)
             {
-                Interlocked.Exchange(ref _inlineSince, 0);
-                _writing = false;
-                _lineOpen &= ok && !endsLine;
+                _queuedPartBytes = Math.Max(0, _queuedPartBytes - part.Length); // Stop dropped the queue and counts from zero
                 Monitor.PulseAll(_gate);
             }
         }
+    }
 
-        return ok;
+    /// <summary>Under the lock: what waited for the streamed line to end goes now.</summary>
+    private void FlushHeldLocked()
+    {
+        while (_held.TryDequeue(out (byte[] Buffer, int Length, Queued Kind) frame))
+        {
+            _queue.Enqueue(frame);
+        }
+    }
+
+    private void DropHeldLocked()
+    {
+        while (_held.TryDequeue(out (byte[] Buffer, int Length, Queued Kind) frame))
+        {
+            Return(frame.Buffer);
+        }
+
+        _queuedPartBytes = 0;
     }
 }

@@ -91,14 +91,21 @@ public sealed partial class ResilientChannel
 
         if (writer is not null)
         {
-            writer.EndPart(last, info);
+            writer.EndPart(last);
             return;
         }
 
         if (info.Kind == FrameKind.Request)
         {
+            // The usual error of a lost link (its reason included); the message was not delivered and is not kept.
+            string reason;
+            lock (_lock)
+            {
+                reason = _lastLossReason ?? "not connected";
+            }
+
             WriteOutput(JsonRpcErrorWriter.Write(info.Id, JsonRpcErrorCode.ConnectionClosed,
-                $"the connection to {_options.Endpoint} was lost or being re-established while this message was sent in parts; it was not delivered (a message this large is not held for the next connection)"));
+                $"connection to {_options.Endpoint} lost: {reason}. mcp-ssh is reconnecting; retry the request (it was not delivered: a message this large is not held for the next connection)"));
         }
     }
 
