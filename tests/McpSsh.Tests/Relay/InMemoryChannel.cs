@@ -63,6 +63,8 @@ internal sealed class InMemoryChannel(bool canHalfClose) : IRemoteChannel
 
     public void SendPart(ReadOnlySequence<byte> part)
     {
+        WriteStarted.Release();
+        WriteGate?.Wait(TimeSpan.FromSeconds(10));
         lock (_partLine)
         {
             _partLine.Append(Encoding.UTF8.GetString(part));

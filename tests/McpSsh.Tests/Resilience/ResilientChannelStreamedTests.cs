@@ -89,4 +89,27 @@ public class ResilientChannelStreamedTests
         LinkHarness.Send(channel, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}");
         Assert.Equal("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}", await first.NextSentAsync());
     }
+
+    [Fact]
+    public async Task AFarEndThatStopsReading_HoldsTheHostsReaderOnlyUntilTheLinkIsLost()
+    {
+        (ResilientChannel channel, InMemoryChannel first, LinkConnector connector) = Start();
+        using var gate = new SemaphoreSlim(0);
+        first.WriteGate = gate; // the far end stops reading
+        channel.SendPart(Bytes("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"d\":\"" + new string('a', 200_000)));
+        Assert.True(await first.WriteStarted.WaitAsync(LinkHarness.Wait)); // the writer thread is stuck in the link's write
+
+        // Beyond the bound the host's reader waits (backpressure, not a copy of the whole message)...
+        Task more = Task.Run(() => channel.SendPart(Bytes(new string('a', 200_000))));
+        Assert.False(more.IsCompleted);
+        // ...until the link is declared lost: then it goes on, and the request gets the lost link's error.
+        first.RemoteEnds();
+        await connector.AttemptedAsync(1);
+        await more.WaitAsync(LinkHarness.Wait);
+        channel.EndPart(Bytes("\"}}"), s_request);
+        JsonNode error = JsonNode.Parse(await LinkHarness.NextLineAsync(channel.Output))!;
+        Assert.Equal(7, error["id"]!.GetValue<int>());
+        Assert.Contains("lost: test remote closed", error["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        gate.Release(10);
+    }
 }
