@@ -122,6 +122,32 @@ public sealed partial class ResilientChannel
         }
     }
 
+    /// <summary>A line over the limit from the current link: its head goes to the relay, which answers its request.</summary>
+    private void WriteOversized(ReadOnlySequence<byte> head)
+    {
+        lock (_outputLock)
+        {
+            if (_outputCompleted || _receiver is null)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _delivering);
+            try
+            {
+                if (!_receiver.OnOversized(head))
+                {
+                    _outputCompleted = true; // the host is gone
+                    _delivered.TrySetResult(false);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _delivering);
+            }
+        }
+    }
+
     private void CompleteOutput()
     {
         lock (_outputLock)

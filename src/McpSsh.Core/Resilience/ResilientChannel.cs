@@ -41,8 +41,6 @@ public sealed partial class ResilientChannel : IRemoteChannel
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
-    // Requests sent on the current link and not answered yet: failed at once if the link is lost.
-    private readonly HashSet<string> _sentInFlight = new(StringComparer.Ordinal);
     // Requests that came while not connected: sent after the replay, or failed after --reconnect-wait.
     private readonly List<(string Id, byte[] Frame)> _waiting = [];
     private readonly CancellationTokenSource _shutdown = new();
@@ -56,8 +54,10 @@ public sealed partial class ResilientChannel : IRemoteChannel
     private string _closeReason = "the connection ended";
     private LinkWriter? _burstWriter; // the host's reader thread only
 
-    public ResilientChannel(IRemoteChannel first, Func<CancellationToken, Task<IRemoteChannel>> connect, ResilienceOptions options, ILogger logger, TimeProvider? time = null)
+    /// <param name="inFlight">The relay's in-flight table (give the same to <see cref="RelaySession"/>): requests are marked with the link they went out on, so a lost link fails its own.</param>
+    public ResilientChannel(IRemoteChannel first, Func<CancellationToken, Task<IRemoteChannel>> connect, ResilienceOptions options, ILogger logger, TimeProvider? time = null, InFlightRequests? inFlight = null)
     {
+        InFlight = inFlight ?? new InFlightRequests();
         _time = time ?? TimeProvider.System;
         _link = first;
         _writer = new LinkWriter(first, reason => OnLinkLost(0, reason), _time);
@@ -65,6 +65,9 @@ public sealed partial class ResilientChannel : IRemoteChannel
         _options = options;
         _logger = logger;
     }
+
+    /// <summary>The requests the host sent and has no answer to, shared with the relay; the relay adds and removes, this channel marks links.</summary>
+    public InFlightRequests InFlight { get; }
 
     /// <summary>The session's state for replays (exposed for tests).</summary>
     public SessionReplay Replay { get; } = new();
@@ -105,7 +108,6 @@ public sealed partial class ResilientChannel : IRemoteChannel
             Replay.OnHostFrame(info, frame);
             if (info.CancelledRequestId is { } cancelled)
             {
-                _sentInFlight.Remove(cancelled);
                 if (_waiting.RemoveAll(w => w.Id == cancelled) > 0)
                 {
                     return; // never sent: nothing to cancel on the server
@@ -133,7 +135,7 @@ public sealed partial class ResilientChannel : IRemoteChannel
 
             if (info.Kind == FrameKind.Request)
             {
-                _sentInFlight.Add(info.Id!);
+                InFlight.MarkSent(info.Id!, _generation); // the relay added it; a loss of this link fails it
             }
 
             writer = _writer;
