@@ -11,6 +11,16 @@ public sealed partial class ResilientChannel
     /// <summary>The link pushes its frames (inspected once, by the link) to <see cref="OnLinkFrame"/>; its end is its loss.</summary>
     private void StartPump(IRemoteChannel link, int generation)
     {
+        lock (_lock)
+        {
+            if (generation <= _pumped)
+            {
+                return; // asked for already (a link's output is delivered once)
+            }
+
+            _pumped = generation;
+        }
+
         Task<bool> output;
         try
         {

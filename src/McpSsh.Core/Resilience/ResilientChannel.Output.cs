@@ -13,6 +13,7 @@ public sealed partial class ResilientChannel
     private IFrameReceiver? _receiver;
     private bool _outputCompleted;
     private int _delivering;
+    private int _pumped = -1; // the newest link generation whose output was asked for
 
     /// <summary>
     /// From now on every frame for the host goes to <paramref name="receiver"/>: the first link's output starts
