@@ -110,11 +110,19 @@ public sealed class RawChannelOutput
     /// <returns>False when the receiver stopped or threw (the output is then complete).</returns>
     private bool Push(bool final)
     {
-        // No pause threshold and no reader waiting: the flush completes at once and the bytes are readable.
-        ValueTask<FlushResult> flush = _pipe.Writer.FlushAsync();
-        if (!flush.IsCompletedSuccessfully)
+        if (final)
         {
-            flush.AsTask().GetAwaiter().GetResult();
+            // Completing makes what is left readable even when all of it was examined before (TryRead says no then).
+            _pipe.Writer.Complete();
+        }
+        else
+        {
+            // No pause threshold and no reader waiting: the flush completes at once and the bytes are readable.
+            ValueTask<FlushResult> flush = _pipe.Writer.FlushAsync();
+            if (!flush.IsCompletedSuccessfully)
+            {
+                flush.AsTask().GetAwaiter().GetResult();
+            }
         }
 
         if (!_pipe.Reader.TryRead(out ReadResult read))
@@ -153,7 +161,6 @@ public sealed class RawChannelOutput
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The receiver threw: the output ends with its exception, as a failed read loop would.
-            going = false;
             _pipe.Reader.AdvanceTo(buffer.Start, buffer.End);
             Finish(ex);
             return false;

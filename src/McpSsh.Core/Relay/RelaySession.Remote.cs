@@ -53,12 +53,11 @@ public sealed partial class RelaySession : IFrameReceiver
     /// <summary>A dropped remote line that answered a pending request still gets an answer, so the host does not hang.</summary>
     private bool AnswerDroppedResponse(string? id, string message)
     {
-        if (id is null || !InFlight.Contains(id))
+        if (id is null || !InFlight.Remove(id))
         {
             return true;
         }
 
-        InFlight.Remove(id);
         return WriteToHost(JsonRpcErrorWriter.Write(id, JsonRpcErrorCode.InternalError, message));
     }
 

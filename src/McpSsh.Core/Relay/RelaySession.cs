@@ -24,8 +24,10 @@ public sealed partial class RelaySession
     private readonly TaskCompletionSource _firstFrameSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ToolFilterStage? _tools;
 
-    public RelaySession(PipeReader hostInput, IFrameSink hostOutput, IRemoteChannel channel, RelayOptions options, ILogger logger, TimeProvider? time = null)
+    /// <param name="inFlight">The in-flight table, when the channel shares it (a resilient channel fails a lost link's requests from it); else the relay's own.</param>
+    public RelaySession(PipeReader hostInput, IFrameSink hostOutput, IRemoteChannel channel, RelayOptions options, ILogger logger, TimeProvider? time = null, InFlightRequests? inFlight = null)
     {
+        InFlight = inFlight ?? new InFlightRequests();
         _hostInput = hostInput;
         _hostOutput = hostOutput;
         _channel = channel;
@@ -36,7 +38,8 @@ public sealed partial class RelaySession
         _tools = ToolFilterStage.For(options.ToolFilter);
     }
 
-    public InFlightRequests InFlight { get; } = new();
+    /// <summary>Requests sent and not answered: the one table (see <see cref="InFlightRequests"/>).</summary>
+    public InFlightRequests InFlight { get; }
 
     /// <summary>
     /// Runs until one side ends. <paramref name="stop"/> (SIGTERM/SIGINT) is treated like the host closing stdin.

@@ -23,6 +23,8 @@ namespace McpSsh.Resilience;
 /// concurrent calls) instead of one packet, one encryption and one syscall each. Queued frames are copied into
 /// pooled arrays, so a stream of large messages reuses the same few buffers. Waits block without spinning:
 /// on 2 cores a spinning writer takes the CPU the SSH server and the far end need.
+/// This file: the host's thread (frames held back, written inline at the end of a burst); <c>LinkWriter.Queue.cs</c>:
+/// the queue and the writer thread.
 /// </remarks>
 internal sealed partial class LinkWriter
 {
@@ -139,70 +141,6 @@ internal sealed partial class LinkWriter
         }
     }
 
-    /// <summary>Queues a frame for the writer thread; never blocks.</summary>
-    public void Enqueue(ReadOnlySequence<byte> frame)
-    {
-        lock (_gate)
-        {
-            if (!_closed)
-            {
-                EnqueueCopy(frame);
-            }
-        }
-    }
-
-    /// <summary>EOF to the link once everything queued before it is written (exec half-close).</summary>
-    public void CompleteInput()
-    {
-        lock (_gate)
-        {
-            if (!_closed)
-            {
-                QueueBurstLocked();
-                FlushHeldLocked();
-                _queue.Enqueue((s_endOfInput, 0, Queued.Frame));
-                _closed = true;
-                Monitor.PulseAll(_gate); // the writer thread, or a host thread waiting to stream a line
-            }
-        }
-    }
-
-    /// <summary>No more frames, and those still queued are dropped; a write in progress on a dead link is abandoned.</summary>
-    public void Stop()
-    {
-        lock (_gate)
-        {
-            _closed = true;
-            while (_queue.TryDequeue(out (byte[] Buffer, int Length, Queued Kind) dropped))
-            {
-                Return(dropped.Buffer);
-            }
-
-            DropHeldLocked();
-
-            Monitor.PulseAll(_gate); // the writer thread, or a host thread waiting to stream a line
-        }
-    }
-
-    /// <summary>Under the lock: what was held back goes ahead of what comes next.</summary>
-    private void QueueBurstLocked()
-    {
-        if (_burst.WrittenCount > 0)
-        {
-            EnqueueCopy(new ReadOnlySequence<byte>(_burst.WrittenMemory));
-            _burst.ResetWrittenCount();
-        }
-    }
-
-    /// <summary>Under the lock (frames are small or rare here: large host frames arrive one at a time).</summary>
-    private void EnqueueCopy(ReadOnlySequence<byte> frame)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(checked((int)frame.Length));
-        frame.CopyTo(buffer);
-        (_lineOpen ? _held : _queue).Enqueue((buffer, (int)frame.Length, Queued.Frame)); // nothing goes inside a streamed line
-        Monitor.PulseAll(_gate); // the writer thread, or a host thread waiting to stream a line
-    }
-
     private bool TryWrite(ReadOnlySequence<byte> bytes)
     {
         try
@@ -215,120 +153,6 @@ internal sealed partial class LinkWriter
             Stop();
             _failed($"sending failed ({ex.Message})");
             return false;
-        }
-    }
-
-    private void Run()
-    {
-        var batch = new ArrayBufferWriter<byte>(BatchBytes);
-        var taken = new List<(byte[] Buffer, int Length, Queued Kind)>();
-        while (true)
-        {
-            lock (_gate)
-            {
-                while (_writing || _queue.Count == 0)
-                {
-                    if (_closed && _queue.Count == 0)
-                    {
-                        return;
-                    }
-
-                    Monitor.Wait(_gate);
-                }
-
-                TakeBatch(taken);
-                _writing = true;
-            }
-
-            bool ok = true;
-            try
-            {
-                if (ReferenceEquals(taken[0].Buffer, s_endOfInput))
-                {
-                    _link.CompleteInput();
-                    return;
-                }
-
-                if (taken[0].Kind != Queued.Frame)
-                {
-                    ok = TryWritePart(taken[0]);
-                }
-                else
-                {
-                    ReadOnlySequence<byte> bytes = Join(taken, batch);
-                    Interlocked.Add(ref _sentSinceHeard, bytes.Length + 1);
-                    ok = TryWrite(bytes);
-                }
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                Stop();
-                _failed($"sending failed ({ex.Message})");
-                return;
-            }
-            finally
-            {
-                foreach ((byte[] buffer, _, _) in taken)
-                {
-                    Return(buffer);
-                }
-
-                taken.Clear();
-                lock (_gate)
-                {
-                    _writing = false;
-                    Monitor.PulseAll(_gate); // a host thread may wait to stream a line
-                }
-            }
-
-            if (!ok)
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>Under the lock: the next frame, plus the small ones queued right behind it (never past the end of input).</summary>
-    private void TakeBatch(List<(byte[] Buffer, int Length, Queued Kind)> taken)
-    {
-        (byte[] Buffer, int Length, Queued Kind) first = _queue.Dequeue();
-        taken.Add(first);
-        int bytes = first.Length;
-        while (first.Kind == Queued.Frame && !ReferenceEquals(first.Buffer, s_endOfInput) && _queue.TryPeek(out (byte[] Buffer, int Length, Queued Kind) next)
-            && next.Kind == Queued.Frame && !ReferenceEquals(next.Buffer, s_endOfInput) && bytes + 1 + next.Length <= BatchBytes)
-        {
-            taken.Add(_queue.Dequeue());
-            bytes += 1 + next.Length;
-        }
-    }
-
-    private static ReadOnlySequence<byte> Join(List<(byte[] Buffer, int Length, Queued Kind)> frames, ArrayBufferWriter<byte> batch)
-    {
-        if (frames.Count == 1)
-        {
-            return new ReadOnlySequence<byte>(frames[0].Buffer, 0, frames[0].Length);
-        }
-
-        // The channel adds the newline after the last one.
-        batch.ResetWrittenCount();
-        for (int i = 0; i < frames.Count; i++)
-        {
-            if (i > 0)
-            {
-                batch.Write("\n"u8);
-            }
-
-            batch.Write(frames[i].Buffer.AsSpan(0, frames[i].Length));
-        }
-
-        return new ReadOnlySequence<byte>(batch.WrittenMemory);
-    }
-
-    private static void Return(byte[] buffer)
-    {
-        if (!ReferenceEquals(buffer, s_endOfInput))
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

@@ -82,7 +82,7 @@ public sealed partial class ResilientChannel
                 writer = _hostLineWriter;
                 if (info.Kind == FrameKind.Request)
                 {
-                    _sentInFlight.Add(info.Id!); // from here the link's loss answers it
+                    InFlight.MarkSent(info.Id!, _generation); // the relay added it; from here this link's loss answers it
                 }
             }
 

@@ -11,6 +11,16 @@ public sealed partial class ResilientChannel
     /// <summary>The link pushes its frames (inspected once, by the link) to <see cref="OnLinkFrame"/>; its end is its loss.</summary>
     private void StartPump(IRemoteChannel link, int generation)
     {
+        lock (_lock)
+        {
+            if (generation <= _pumped)
+            {
+                return; // asked for already (a link's output is delivered once)
+            }
+
+            _pumped = generation;
+        }
+
         Task<bool> output;
         try
         {
@@ -72,27 +82,8 @@ public sealed partial class ResilientChannel
             return false;
         }
 
-        AnswerOversized(head);
+        WriteOversized(head); // the relay answers its request, if one waits: the one place that does
         return true;
-    }
-
-    /// <summary>Only the head of a line over the limit arrived; passing it on would read as garbage. Answer its request, as the relay would.</summary>
-    private void AnswerOversized(ReadOnlySequence<byte> head)
-    {
-        string? id = FrameInspector.TryRecoverId(head);
-        _logger.LogOversizedFrameFromRemote(_options.Endpoint, _options.MaxFrameBytes, id ?? "null");
-        bool pending;
-        lock (_lock)
-        {
-            pending = id is not null && _sentInFlight.Remove(id);
-        }
-
-        if (pending)
-        {
-            Replay.Listens.Close(id); // answered here, so over for the host
-            WriteOutput(JsonRpcErrorWriter.Write(id, JsonRpcErrorCode.InternalError,
-                $"the server's answer was larger than the relay's limit of {_options.MaxFrameBytes} bytes (mcp-ssh --max-frame-bytes)"));
-        }
     }
 
     /// <summary>
@@ -133,13 +124,12 @@ public sealed partial class ResilientChannel
         return replayed is not null;
     }
 
-    /// <summary>An answer to one of the host's requests: no longer in flight; it may end a listen, or be the initialize result.</summary>
+    /// <summary>An answer to one of the host's requests (the relay takes it out of flight): it may end a listen, or be the initialize result.</summary>
     private void NoteAnswer(in FrameInfo info, ReadOnlySequence<byte> frame)
     {
         TaskCompletionSource<bool>? replayed;
         lock (_lock)
         {
-            _sentInFlight.Remove(info.Id!);
             _listenReplays.Remove(info.Id!, out replayed);
         }
 
@@ -185,9 +175,9 @@ public sealed partial class ResilientChannel
             else
             {
                 _state = LinkState.Disconnected;
-                // Open listens are not failed: they are re-sent on the next link under the host's id.
-                failed = [.. _sentInFlight.Where(id => !Replay.Listens.IsOpen(id))];
-                _sentInFlight.Clear();
+                // Open listens are not failed: they are re-sent on the next link under the host's id. The others
+                // leave the table when the relay passes their errors on.
+                failed = InFlight.SentOn(generation, except: Replay.Listens.IsOpen);
                 startReconnect = !_reconnecting;
                 _reconnecting = true;
             }

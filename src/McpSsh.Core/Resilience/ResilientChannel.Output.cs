@@ -13,6 +13,7 @@ public sealed partial class ResilientChannel
     private IFrameReceiver? _receiver;
     private bool _outputCompleted;
     private int _delivering;
+    private int _pumped = -1; // the newest link generation whose output was asked for
 
     /// <summary>
     /// From now on every frame for the host goes to <paramref name="receiver"/>: the first link's output starts
@@ -131,6 +132,32 @@ public sealed partial class ResilientChannel
             try
             {
                 if (!_receiver.OnFrame(frame, inspection))
+                {
+                    _outputCompleted = true; // the host is gone
+                    _delivered.TrySetResult(false);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _delivering);
+            }
+        }
+    }
+
+    /// <summary>A line over the limit from the current link: its head goes to the relay, which answers its request.</summary>
+    private void WriteOversized(ReadOnlySequence<byte> head)
+    {
+        lock (_outputLock)
+        {
+            if (_outputCompleted || _receiver is null)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _delivering);
+            try
+            {
+                if (!_receiver.OnOversized(head))
                 {
                     _outputCompleted = true; // the host is gone
                     _delivered.TrySetResult(false);

@@ -66,13 +66,7 @@ public sealed partial class ResilientChannel
         }
         else if ((check.IsOversized ? check.RecoveredId : verdict.Info.Id) is { } id)
         {
-            // The relay answers it (it is in its own in-flight table); it is no longer ours to fail on a lost link.
-            lock (_lock)
-            {
-                _sentInFlight.Remove(id);
-            }
-
-            Replay.Listens.Close(id);
+            Replay.Listens.Close(id); // the relay answers its request (the one in-flight table), so it is over for the host
         }
 
         lock (_outputLock)

@@ -75,12 +75,20 @@ internal sealed class HostLines : IFrameReceiver
 
     public long MaxFrameBytes { get; init; } = 1 << 20;
 
+    /// <summary>As the relay does: an answer takes its request out of the in-flight table.</summary>
+    public InFlightRequests? InFlight { get; init; }
+
     public bool OnFrame(ReadOnlySequence<byte> frame, in FrameInspection inspection)
     {
         Interlocked.Increment(ref Frames);
         if (!Accepting)
         {
             return false;
+        }
+
+        if (inspection.IsValid && inspection.Info.Kind == FrameKind.Response)
+        {
+            InFlight?.Remove(inspection.Info.Id!);
         }
 
         Seen.Writer.TryWrite($"{inspection.Info.Kind} {inspection.Info.Method ?? inspection.Info.Id} {inspection.IsValid} | {Encoding.UTF8.GetString(frame)}");
@@ -121,7 +129,7 @@ internal static class LinkHarness
     /// <summary>As the relay does first: the channel delivers its output to a <see cref="HostLines"/> from now on.</summary>
     public static ResilientChannel Delivering(ResilientChannel channel)
     {
-        var host = new HostLines();
+        var host = new HostLines { InFlight = channel.InFlight };
         s_hosts.Add(channel, host);
         host.Take(channel);
         return channel;
@@ -140,8 +148,22 @@ internal static class LinkHarness
         var frame = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json));
         FrameInspection inspection = FrameInspector.Inspect(frame, captureMethod: true);
         Assert.True(inspection.IsValid, json);
+        NoteInFlight(channel, inspection.Info);
         channel.SendFrame(frame, inspection.Info);
         channel.EndOfBurst();
+    }
+
+    /// <summary>As the relay does before it sends a frame: a request is in flight, a cancellation takes its request out.</summary>
+    public static void NoteInFlight(ResilientChannel channel, in FrameInfo info)
+    {
+        if (info.Kind == FrameKind.Request)
+        {
+            channel.InFlight.Add(info.Id!, longLived: info.Method == McpMethods.Listen);
+        }
+        else if (info.CancelledRequestId is { } cancelled)
+        {
+            channel.InFlight.Remove(cancelled);
+        }
     }
 
     public static async Task<string> NextLineAsync(PipeReader reader)

@@ -19,12 +19,7 @@ public class ResilientChannelTests
 
     private const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"h","version":"1"}}}""";
 
-    private static void Send(IRemoteChannel channel, string json)
-    {
-        var frame = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json));
-        channel.SendFrame(frame, FrameInspector.Inspect(frame, captureMethod: true).Info);
-        channel.EndOfBurst(); // as the relay's reader does once it has no more frames
-    }
+    private static void Send(ResilientChannel channel, string json) => LinkHarness.Send(channel, json); // then EndOfBurst, as the relay's reader does
 
     /// <summary>Several frames as one read of the host's input would bring them.</summary>
     private static void SendBurst(ResilientChannel channel, params string[] frames)
@@ -32,7 +27,9 @@ public class ResilientChannelTests
         foreach (string json in frames)
         {
             var frame = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json));
-            channel.SendFrame(frame, FrameInspector.Inspect(frame, captureMethod: true).Info);
+            FrameInfo info = FrameInspector.Inspect(frame, captureMethod: true).Info;
+            LinkHarness.NoteInFlight(channel, info);
+            channel.SendFrame(frame, info);
         }
 
         channel.EndOfBurst();
