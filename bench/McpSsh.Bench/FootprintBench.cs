@@ -62,6 +62,15 @@ internal static class FootprintBench
                     (JsonNode?)new JsonObject(kv.Value.Select(p => KeyValuePair.Create(p.Key.ToString(CultureInfo.InvariantCulture), (JsonNode?)Math.Round(p.Value.Max(), 1))))))),
                 ["serve_session"] = sessions,
             };
+            result["ratios_to_ssh"] = new JsonObject
+            {
+                ["idle_rss"] = RatioValue(result["idle_connected"]!["mcp-ssh"]!["rss_mb"], result["idle_connected"]!["ssh -T"]!["rss_mb"]),
+                ["peak_rss_1mib"] = RatioValue(result["peak_rss_mb_by_message_mib"]!["mcp-ssh"]!["1"], result["peak_rss_mb_by_message_mib"]!["ssh -T"]!["1"]),
+                ["peak_rss_4mib"] = RatioValue(result["peak_rss_mb_by_message_mib"]!["mcp-ssh"]!["4"], result["peak_rss_mb_by_message_mib"]!["ssh -T"]!["4"]),
+                ["peak_rss_16mib"] = RatioValue(result["peak_rss_mb_by_message_mib"]!["mcp-ssh"]!["16"], result["peak_rss_mb_by_message_mib"]!["ssh -T"]!["16"]),
+                ["serve_session_rss"] = RatioValue(sessions["mcp-ssh serve"]!["rss_mb"], sessions["ssh -T"]!["rss_mb"]),
+                ["serve_session_pss"] = RatioValue(sessions["mcp-ssh serve"]!["pss_mb"], sessions["ssh -T"]!["pss_mb"]),
+            };
             WriteMarkdown(result, markdown);
             return result;
         }
@@ -158,6 +167,16 @@ internal static class FootprintBench
         write.GetAwaiter().GetResult();
     }
 
+    private static string Ratio(JsonNode? ours, JsonNode? theirs) =>
+        RatioValue(ours, theirs) is { } ratio ? ratio.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "n/a";
+
+    /// <summary>ours / theirs; the values are doubles (MB) or ints (threads, processes).</summary>
+    private static double? RatioValue(JsonNode? ours, JsonNode? theirs)
+    {
+        static double? Value(JsonNode? node) => node is not JsonValue v ? null : v.TryGetValue(out double d) ? d : v.TryGetValue(out int i) ? i : null;
+        return Value(ours) is { } a && Value(theirs) is { } b && b != 0 ? Math.Round(a / b, 3) : null;
+    }
+
     private static void WriteMarkdown(JsonObject result, TextWriter md)
     {
         static string Mb(JsonNode? v) => v is null ? "n/a" : v.GetValue<double>().ToString("0.0", CultureInfo.InvariantCulture);
@@ -172,6 +191,7 @@ internal static class FootprintBench
             md.WriteLine($"| {mode} | {Mb(row["rss_mb"])} | {Mb(row["anon_mb"])} | {Mb(row["file_mb"])} | {row["threads"]} |");
         }
 
+        md.WriteLine("| ratio | " + string.Join(" | ", new[] { "rss_mb", "anon_mb", "file_mb", "threads" }.Select(k => Ratio(idle["mcp-ssh"]![k], idle["ssh -T"]![k]))) + " |");
         double ours = idle["mcp-ssh"]!["rss_mb"]!.GetValue<double>();
         md.WriteLine();
         md.WriteLine($"Idle connected RSS: {ours.ToString("0.0", CultureInfo.InvariantCulture)} MB (target ≤ 12 MB: {(ours <= 12 ? "met" : "missed")}).");
@@ -201,6 +221,10 @@ internal static class FootprintBench
         {
             md.WriteLine($"| {name} | {row!["processes"]} | {Mb(row["rss_mb"])} | {Mb(row["pss_mb"])} |");
         }
+
+        JsonNode serve = result["serve_session"]!;
+        md.WriteLine($"| ratio (serve / ssh -T) | {Ratio(serve["mcp-ssh serve"]!["processes"], serve["ssh -T"]!["processes"])} | "
+            + $"{Ratio(serve["mcp-ssh serve"]!["rss_mb"], serve["ssh -T"]!["rss_mb"])} | {Ratio(serve["mcp-ssh serve"]!["pss_mb"], serve["ssh -T"]!["pss_mb"])} |");
 
         md.WriteLine();
     }

@@ -35,6 +35,16 @@ internal sealed class LinePeer : IDisposable
 
     public string ReadLine() => _stdout.ReadLine() ?? throw new InvalidOperationException("the peer closed its output");
 
+    /// <summary>CPU time the process has used so far, user plus system (utime + stime of /proc/PID/stat, read by Process).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Peak resident set (VmHWM) in MB, from /proc.</summary>
     public double PeakRssMb()
     {

@@ -6,6 +6,11 @@ using McpSsh.Bench;
 // Gateway rows of scripts/bench: per-call overhead of `mcp-ssh gateway` over calling the backend directly
 // (one backend = relay, four = router) and tools/list fan-out over four backends vs the slowest one alone.
 // Modes are interleaved round by round so machine drift hits them alike.
+if (Targets.TryRun(args))
+{
+    return;
+}
+
 var options = BenchOptions.Parse(args);
 if (options.Suite is "relay" or "footprint")
 {

@@ -16,6 +16,7 @@ internal static class RelayBench
 {
     private const int ColdRuns = 20;
     private const int Warmup = 300;
+    private const int SequentialCalls = 2000;
     private const int ThroughputCalls = 10;
     private const int Concurrent = 200;
     private const int BigMessage = 4 * 1024 * 1024;
@@ -51,7 +52,7 @@ internal static class RelayBench
                 result[farEnd] = RunFarEnd(modes, farEnd, options.Rounds);
             }
 
-            WriteMarkdown(result, markdown);
+            RelayReport.Write(result, markdown);
             return result;
         }
         finally
@@ -67,6 +68,8 @@ internal static class RelayBench
         var throughput = modes.ToDictionary(m => m.Name, _ => new List<double>());
         var concurrent = modes.ToDictionary(m => m.Name, _ => new List<double>());
         var rss = modes.ToDictionary(m => m.Name, _ => new List<double>());
+        var cpuCalls = modes.ToDictionary(m => m.Name, _ => new List<double>());
+        var cpuBig = modes.ToDictionary(m => m.Name, _ => new List<double>());
 
         // Throwaway first: the first command absorbs the measuring client's own warm-up.
         foreach (Mode mode in modes)
@@ -94,7 +97,10 @@ internal static class RelayBench
                     Call(peer, Echo(i + 1));
                 }
 
-                for (int i = 0; i < 2000; i++)
+                // CPU of the relaying process (mcp-ssh, or the ssh client; direct has none) over the same workloads.
+                bool relays = !mode.Name.StartsWith("direct", StringComparison.Ordinal);
+                TimeSpan cpuStart = peer.CpuTime;
+                for (int i = 0; i < SequentialCalls; i++)
                 {
                     byte[] line = Echo(1000 + i);
                     long start = Stopwatch.GetTimestamp();
@@ -102,6 +108,8 @@ internal static class RelayBench
                     latency[mode.Name].Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
                 }
 
+                TimeSpan cpuMid = peer.CpuTime;
+                cpuCalls[mode.Name].Add(relays ? (cpuMid - cpuStart).TotalMilliseconds : double.NaN);
                 for (int i = 0; i < ThroughputCalls; i++)
                 {
                     // 4 MiB each way per call: cat echoes the request; the MCP server gets `measure`, then answers `payload`.
@@ -119,6 +127,7 @@ internal static class RelayBench
                     throughput[mode.Name].Add(2.0 * BigMessage / 1024 / 1024 / Stopwatch.GetElapsedTime(start).TotalSeconds);
                 }
 
+                cpuBig[mode.Name].Add(relays ? (peer.CpuTime - cpuMid).TotalMilliseconds : double.NaN);
                 for (int i = 0; i < 5; i++)
                 {
                     long start = Stopwatch.GetTimestamp();
@@ -157,10 +166,16 @@ internal static class RelayBench
                 ["throughput_mib_s"] = Math.Round(Percentile(throughput[mode.Name], 50), 1),
                 ["concurrent_200_ms"] = Math.Round(Percentile(concurrent[mode.Name], 50), 2),
                 ["peak_rss_mb"] = rss[mode.Name].All(double.IsNaN) ? null : Math.Round(rss[mode.Name].Max(), 1),
+                ["cpu_ms_sequential_calls"] = cpuCalls[mode.Name].All(double.IsNaN) ? null : Math.Round(Percentile(cpuCalls[mode.Name], 50), 1),
+                ["cpu_ms_4mib_transfers"] = cpuBig[mode.Name].All(double.IsNaN) ? null : Math.Round(Percentile(cpuBig[mode.Name], 50), 1),
             });
         }
 
-        return new JsonObject { ["rows"] = rows };
+        return new JsonObject
+        {
+            ["rows"] = rows,
+            ["cpu_workload"] = $"{SequentialCalls} sequential calls; {ThroughputCalls} x 4 MiB each way (median of the rounds)",
+        };
     }
 
     /// <summary>Milliseconds from starting the process to the first answer to initialize (connect, auth, channel, far end start).</summary>
@@ -295,46 +310,4 @@ internal static class RelayBench
         var sorted = samples.Where(s => !double.IsNaN(s)).Order().ToList();
         return sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
-
-    /// <summary>The tables with the ratios to `ssh -T` and whether each target is met.</summary>
-    private static void WriteMarkdown(JsonObject result, TextWriter md)
-    {
-        static string F(JsonNode? v, string format) => v is null ? "n/a" : v.GetValue<double>().ToString(format, CultureInfo.InvariantCulture);
-        foreach (string farEnd in new[] { "cat", "mcp" }.Where(result.ContainsKey))
-        {
-            JsonArray rows = result[farEnd]!["rows"]!.AsArray();
-            JsonObject ssh = rows.OfType<JsonObject>().First(r => r["mode"]!.GetValue<string>() == "ssh -T");
-            md.WriteLine(farEnd == "cat"
-                ? "Far end `cat` (the relay's own cost):"
-                : "Far end: the C# SDK test server (a real MCP server; its own start-up and JSON work dominate):");
-            md.WriteLine();
-            md.WriteLine("| mode | cold start ms (median of 20) | p50 µs | p99 µs | 4 MiB each way, MiB/s | 200 concurrent, ms | peak RSS MB |");
-            md.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-            foreach (JsonObject row in rows.OfType<JsonObject>())
-            {
-                md.WriteLine($"| {row["mode"]} | {F(row["cold_start_ms"], "0.0")} | {F(row["latency_p50_us"], "0.0")} | {F(row["latency_p99_us"], "0.0")} | "
-                    + $"{F(row["throughput_mib_s"], "0.0")} | {F(row["concurrent_200_ms"], "0.00")} | {F(row["peak_rss_mb"], "0.0")} |");
-            }
-
-            JsonObject ours = rows.OfType<JsonObject>().First(r => r["mode"]!.GetValue<string>() == "mcp-ssh");
-            double Ratio(string key) => ours[key]!.GetValue<double>() / ssh[key]!.GetValue<double>();
-            var ratios = new JsonObject
-            {
-                ["cold_start"] = Math.Round(Ratio("cold_start_ms"), 2),
-                ["latency_p50"] = Math.Round(Ratio("latency_p50_us"), 2),
-                ["latency_p99"] = Math.Round(Ratio("latency_p99_us"), 2),
-                ["throughput"] = Math.Round(Ratio("throughput_mib_s"), 2),
-                ["peak_rss"] = Math.Round(Ratio("peak_rss_mb"), 2),
-            };
-            result[farEnd]!["ratios_to_ssh"] = ratios;
-            md.WriteLine();
-            md.WriteLine($"mcp-ssh / ssh -T: cold start {ratios["cold_start"]}x (target ≤ 0.75x{Met(Ratio("cold_start_ms") <= 0.75)}), "
-                + $"p50 {ratios["latency_p50"]}x (≤ 0.9x{Met(Ratio("latency_p50_us") <= 0.9)}), p99 {ratios["latency_p99"]}x (≤ 0.8x{Met(Ratio("latency_p99_us") <= 0.8)}), "
-                + $"throughput {ratios["throughput"]}x (≥ 1.3x{Met(Ratio("throughput_mib_s") >= 1.3)}), peak RSS {ratios["peak_rss"]}x (≤ 1.3x{Met(Ratio("peak_rss_mb") <= 1.3)})"
-                + (farEnd == "cat" ? "" : " — targets apply to the `cat` fixture"));
-            md.WriteLine();
-        }
-    }
-
-    private static string Met(bool met) => met ? ": met" : ": missed";
 }

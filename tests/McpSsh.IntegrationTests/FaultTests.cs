@@ -156,7 +156,7 @@ public sealed class FaultTests(SshdFixture sshd)
 
             // While the server is down: a request waits, reconnect attempts fail (connection refused) and are retried.
             await host.Run.WriteLineAsync(Call(4, "echo", """{"message":"waited"}"""));
-            await WaitForStderrAsync(host.Run, "Reconnect attempt 1 to 127.0.0.1:");
+            await host.Run.WaitForStderrAsync("Reconnect attempt 1 to 127.0.0.1:");
             await server.StartAgainAsync();
 
             JsonElement waited = await host.NextResponseAsync();
@@ -298,14 +298,5 @@ public sealed class FaultTests(SshdFixture sshd)
         Assert.Equal(2, slow.GetProperty("id").GetInt32());
         Assert.Equal("done after 3 steps", Text(slow));
         Assert.Equal(0, await host.Run.WaitForExitAsync());
-    }
-
-    private static async Task WaitForStderrAsync(RawMcpSsh run, string text)
-    {
-        using var deadline = new CancellationTokenSource(McpSshRun.Timeout);
-        while (!run.Stderr.Contains(text, StringComparison.Ordinal))
-        {
-            await Task.Delay(50, deadline.Token); // stderr is another pipe: poll it, bounded
-        }
     }
 }

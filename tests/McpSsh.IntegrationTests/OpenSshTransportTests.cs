@@ -111,7 +111,7 @@ public class OpenSshTransportTests(SshdFixture sshd)
 
             server.Stop();
             await run.WriteLineAsync(Call(3, "echo", "waited"));
-            await WaitForAsync(() => run.Stderr.Contains("Reconnect attempt 1 to ", StringComparison.Ordinal));
+            await run.WaitForStderrAsync("Reconnect attempt 1 to ");
             await server.StartAgainAsync();
 
             JsonElement waited = await run.ReadResponseAsync();
@@ -130,13 +130,4 @@ public class OpenSshTransportTests(SshdFixture sshd)
         "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":{\"message\":\"" + message + "\"}}}";
 
     private static string Text(JsonElement answer) => answer.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString()!;
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        using var deadline = new CancellationTokenSource(McpSshRun.Timeout);
-        while (!condition())
-        {
-            await Task.Delay(20, deadline.Token);
-        }
-    }
 }

@@ -29,7 +29,7 @@ public sealed partial class GatewaySession
                 bool wasReady = backend.State == BackendState.Ready;
                 backend.State = wasReady ? BackendState.Exited : BackendState.Failed;
                 backend.FailureReason ??= $"exited with status {status} before it was ready";
-                backend.NextRestartAt = DateTimeOffset.UtcNow + Backoff(backend.Restarts);
+                backend.NextRestartAt = _time.GetUtcNow() + Backoff(backend.Restarts);
             }
         }
 
@@ -102,7 +102,7 @@ public sealed partial class GatewaySession
                 return true;
             }
 
-            if (backend.State != BackendState.Exited || DateTimeOffset.UtcNow < backend.NextRestartAt)
+            if (backend.State != BackendState.Exited || _time.GetUtcNow() < backend.NextRestartAt)
             {
                 return false;
             }
@@ -115,7 +115,7 @@ public sealed partial class GatewaySession
             if (backend.State == BackendState.Failed || !await BringUpAsync(backend))
             {
                 backend.State = BackendState.Exited;
-                backend.NextRestartAt = DateTimeOffset.UtcNow + Backoff(backend.Restarts);
+                backend.NextRestartAt = _time.GetUtcNow() + Backoff(backend.Restarts);
                 return false;
             }
 
@@ -131,7 +131,7 @@ public sealed partial class GatewaySession
 
     private string NotReadyMessage(Backend backend) => backend.State switch
     {
-        BackendState.Exited => $"backend {backend.Name} is down ({backend.FailureReason ?? "exited"}); next restart attempt in {Math.Max(0, (backend.NextRestartAt - DateTimeOffset.UtcNow).TotalSeconds):0.#} s",
+        BackendState.Exited => $"backend {backend.Name} is down ({backend.FailureReason ?? "exited"}); next restart attempt in {Math.Max(0, (backend.NextRestartAt - _time.GetUtcNow()).TotalSeconds):0.#} s",
         _ => $"backend {backend.Name} is not available: {backend.FailureReason ?? "not initialized yet"}",
     };
 

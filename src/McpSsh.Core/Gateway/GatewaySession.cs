@@ -23,6 +23,7 @@ public sealed partial class GatewaySession
     private readonly IFrameSink _clientOutput;
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly RequestTable _requests = new();
     private readonly InFlightRequests _clientInFlight = new();
@@ -37,13 +38,15 @@ public sealed partial class GatewaySession
     private bool _stopping;
     private readonly TaskCompletionSource _firstFrameSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public GatewaySession(IReadOnlyList<ServerConfig> configs, PipeReader clientInput, IFrameSink clientOutput, GatewayOptions options, ILogger logger)
+    /// <param name="time">The clock for restart backoff, the first-frame bound and the shutdown wait (tests pass a manual one); null: the system clock.</param>
+    public GatewaySession(IReadOnlyList<ServerConfig> configs, PipeReader clientInput, IFrameSink clientOutput, GatewayOptions options, ILogger logger, TimeProvider? time = null)
     {
         _backends = configs.Select(c => new Backend(c)).ToList();
         _clientInput = clientInput;
         _clientOutput = clientOutput;
         _options = options;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
         _tools = new NameMap(options.NamePolicy);
         _prompts = new NameMap(options.NamePolicy);
     }
@@ -62,7 +65,7 @@ public sealed partial class GatewaySession
         {
             // A stdin read does not honour cancellation: the session watches the deadline beside the pump and,
             // if it passes with no valid message, shuts down and returns, leaving the stuck read behind.
-            Task deadline = Task.Delay(bound);
+            Task deadline = Task.Delay(bound, _time);
             if (await Task.WhenAny(pump, _firstFrameSeen.Task, deadline) == deadline && !_firstFrameSeen.Task.IsCompleted)
             {
                 _logger.LogFirstFrameTimeout(bound.TotalSeconds);
@@ -93,7 +96,7 @@ public sealed partial class GatewaySession
     private async Task ShutdownAsync()
     {
         // Answers first (an MCP server may cancel in-flight work when its stdin closes), for at most 2 s.
-        await Task.WhenAny(_clientInFlight.WhenEmpty(), Task.Delay(BackendProcess.ShutdownTimeout));
+        await Task.WhenAny(_clientInFlight.WhenEmpty(), Task.Delay(BackendProcess.ShutdownTimeout, _time));
         lock (_lock)
         {
             _stopping = true;
