@@ -5,14 +5,25 @@ using McpSsh.Relay;
 
 namespace McpSsh.MicroBench;
 
-/// <summary>A far end that sends every line back, like `cat`; its output is read inline, as ShellChannel's is.</summary>
+/// <summary>
+/// A far end that sends every line back, like `cat`; its output is pushed inline on the sender's thread, as
+/// ShellChannel's is on SSH.NET's, or read on a thread of its own, as an exec channel's is.
+/// </summary>
 internal sealed class EchoChannel(bool inlineReader) : IRemoteChannel
 {
-    private readonly Pipe _output = new(new PipeOptions(
-        readerScheduler: inlineReader ? PipeScheduler.Inline : PipeScheduler.ThreadPool,
-        pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
+    private readonly Pipe _output = new(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
+    private RawChannelOutput? _inline;
 
-    public PipeReader Output => _output.Reader;
+    public Task<bool> DeliverOutputAsync(IFrameReceiver receiver)
+    {
+        if (inlineReader)
+        {
+            _inline = new RawChannelOutput(receiver);
+            return _inline.Completion;
+        }
+
+        return RawChannelOutput.ReadOnOwnThread(_output.Reader.AsStream(), "echo reader", receiver, static _ => { });
+    }
 
     public bool CanHalfClose => false;
 
@@ -20,6 +31,20 @@ internal sealed class EchoChannel(bool inlineReader) : IRemoteChannel
 
     public void SendFrame(ReadOnlySequence<byte> frame, in FrameInfo info)
     {
+        if (_inline is { } inline)
+        {
+            foreach (ReadOnlyMemory<byte> segment in frame)
+            {
+                segment.Span.CopyTo(inline.GetSpan(segment.Length));
+                inline.Advance(segment.Length);
+            }
+
+            "\n"u8.CopyTo(inline.GetSpan(1));
+            inline.Advance(1);
+            inline.Deliver();
+            return;
+        }
+
         foreach (ReadOnlyMemory<byte> segment in frame)
         {
             _output.Writer.Write(segment.Span);
@@ -29,12 +54,18 @@ internal sealed class EchoChannel(bool inlineReader) : IRemoteChannel
         _output.Writer.FlushAsync().AsTask().GetAwaiter().GetResult();
     }
 
-    public void CompleteInput() => _output.Writer.Complete();
+    public void CompleteInput() => End();
 
     public ValueTask DisposeAsync()
     {
-        _output.Writer.Complete();
+        End();
         return ValueTask.CompletedTask;
+    }
+
+    private void End()
+    {
+        _inline?.End();
+        _output.Writer.Complete();
     }
 }
 

@@ -79,9 +79,11 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
     {
         SshConnectOptions ssh = settings.Ssh;
         // Reconnects verify the host key and authenticate exactly as the first connect; a changed key ends it.
+        // One in-flight table: the relay adds and answers requests, the channel marks the link each went out on.
+        var inFlight = new InFlightRequests();
         var channel = new Resilience.ResilientChannel(first, Connector(),
             settings.Resilience with { StopsReconnecting = ex => ex is SshConnectException { Failure: ConnectFailure.HostKey } },
-            loggers.CreateLogger("link"));
+            loggers.CreateLogger("link"), inFlight: inFlight);
 
         // Requests the host sends once the session has given up are answered with the final error (issue 15).
         var input = new DivertibleInput(stdin);
@@ -93,7 +95,7 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
                 new StreamFrameSink(stdout),
                 channel,
                 new RelayOptions { MaxFrameBytes = settings.MaxFrameBytes, Endpoint = ssh.Endpoint, ToolFilter = settings.Tools },
-                loggers.CreateLogger("relay"));
+                loggers.CreateLogger("relay"), inFlight: inFlight);
 
             RelayResult result = await relay.RunAsync(stop);
             if (result.Outcome == RelayOutcome.RemoteClosed && channel.StopFailure is SshConnectException failure)

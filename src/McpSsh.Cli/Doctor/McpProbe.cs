@@ -1,8 +1,7 @@
 using System.Buffers;
-using System.IO.Pipelines;
+using System.Threading.Channels;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using McpSsh.Framing;
 using McpSsh.JsonRpc;
 using McpSsh.Relay;
 
@@ -11,16 +10,23 @@ namespace McpSsh.Cli.Doctor;
 /// <summary>
 /// A minimal MCP client over the remote channel, for the doctor only: sends a request, waits for the answer with
 /// its id (skipping notifications and server requests), with a deadline. Requests are composed as JSON nodes and
-/// written with <see cref="JsonFrameWriter"/>; answers are read with <see cref="JsonDocument"/>.
+/// written with <see cref="JsonFrameWriter"/>; answers, pushed by the channel, are read with <see cref="JsonDocument"/>.
 /// </summary>
-internal sealed class McpProbe(IRemoteChannel channel, TimeSpan timeout)
+internal sealed class McpProbe(IRemoteChannel channel, TimeSpan timeout) : IFrameReceiver
 {
-    private readonly LineFrameReader _framer = new(Commands.ClientOptions.DefaultMaxFrameBytes);
+    // Messages as the channel pushes them, or the failure that ends the probe. Read off the channel's thread (a
+    // channel may push on SSH.NET's receive thread, where sending the next request or closing must never run).
+    private readonly Channel<Func<JsonElement>> _messages = Channel.CreateUnbounded<Func<JsonElement>>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
     private int _nextId;
+    private bool _delivering;
+    private McpProbeException? _ended;
+
+    long IFrameReceiver.MaxFrameBytes => Commands.ClientOptions.DefaultMaxFrameBytes;
 
     /// <summary>The answer's root element (with <c>result</c> or <c>error</c>); throws <see cref="McpProbeException"/> when the server ends or is silent.</summary>
     public async Task<JsonElement> RequestAsync(string method, JsonObject? parameters, CancellationToken stop)
     {
+        StartDelivery();
         int id = ++_nextId;
         var request = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method };
         if (parameters is not null)
@@ -35,7 +41,12 @@ internal sealed class McpProbe(IRemoteChannel channel, TimeSpan timeout)
         {
             while (true)
             {
-                JsonElement message = await ReadMessageAsync(deadline.Token);
+                if (!await _messages.Reader.WaitToReadAsync(deadline.Token) || !_messages.Reader.TryRead(out Func<JsonElement>? next))
+                {
+                    throw Volatile.Read(ref _ended)!; // every answer that came is read, and the output ended
+                }
+
+                JsonElement message = next();
                 if (message.TryGetProperty("id", out JsonElement answerId) && answerId.ValueKind == JsonValueKind.Number
                     && answerId.GetInt32() == id && !message.TryGetProperty("method", out _))
                 {
@@ -52,6 +63,47 @@ internal sealed class McpProbe(IRemoteChannel channel, TimeSpan timeout)
     public void Notify(string method) =>
         Send(new JsonObject { ["jsonrpc"] = "2.0", ["method"] = method }, new FrameInfo(FrameKind.Notification, null, method, null));
 
+    bool IFrameReceiver.OnFrame(ReadOnlySequence<byte> frame, in FrameInspection inspection)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(frame);
+            JsonElement message = doc.RootElement.Clone();
+            _messages.Writer.TryWrite(() => message);
+        }
+        catch (JsonException ex)
+        {
+            string error = $"the MCP server wrote a line that is not JSON ({ex.Message}); is something printing to stdout before the server starts?";
+            _messages.Writer.TryWrite(() => throw new McpProbeException(error, remoteClosed: false));
+        }
+
+        return true;
+    }
+
+    /// <summary>An answer too large to be ours (lists are small): skipped.</summary>
+    bool IFrameReceiver.OnOversized(ReadOnlySequence<byte> head) => true;
+
+    void IFrameReceiver.EndOfBurst()
+    {
+    }
+
+    private void StartDelivery()
+    {
+        if (_delivering)
+        {
+            return;
+        }
+
+        _delivering = true;
+        channel.DeliverOutputAsync(this).ContinueWith(
+            _ =>
+            {
+                Volatile.Write(ref _ended, new McpProbeException($"the MCP server ended without answering: {channel.CloseReason}", remoteClosed: true));
+                _messages.Writer.TryComplete();
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     private void Send(JsonObject message, in FrameInfo info)
     {
         try
@@ -61,52 +113,6 @@ internal sealed class McpProbe(IRemoteChannel channel, TimeSpan timeout)
         catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
         {
             throw new McpProbeException($"the channel closed: {ex.Message}", remoteClosed: true);
-        }
-    }
-
-    private async Task<JsonElement> ReadMessageAsync(CancellationToken token)
-    {
-        PipeReader output = channel.Output;
-        while (true)
-        {
-            // The channel's pipe completes reads inline on SSH.NET's receive thread; leave it, so that sending the next
-            // request or closing the channel never runs there (a close from that thread waits for itself).
-            ReadResult read = await output.ReadAsync(token).AsTask().ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
-            ReadOnlySequence<byte> buffer = read.Buffer;
-            bool found = false;
-            try
-            {
-                FrameReadStatus status = read.IsCompleted ? _framer.TryReadFinal(ref buffer, out ReadOnlySequence<byte> frame) : _framer.TryRead(ref buffer, out frame);
-                if (status == FrameReadStatus.Frame)
-                {
-                    found = true;
-                    try
-                    {
-                        using var doc = JsonDocument.Parse(frame);
-                        return doc.RootElement.Clone();
-                    }
-                    catch (JsonException ex)
-                    {
-                        throw new McpProbeException($"the MCP server wrote a line that is not JSON ({ex.Message}); is something printing to stdout before the server starts?", remoteClosed: false);
-                    }
-                }
-
-                if (status == FrameReadStatus.Oversized)
-                {
-                    found = true; // an answer too large to be ours (lists are small): skipped
-                    continue;
-                }
-
-                if (read.IsCompleted && status == FrameReadStatus.NeedMoreData)
-                {
-                    throw new McpProbeException($"the MCP server ended without answering: {channel.CloseReason}", remoteClosed: true);
-                }
-            }
-            finally
-            {
-                // After a frame, what is left may hold the next one: examine only what was consumed.
-                output.AdvanceTo(buffer.Start, found ? buffer.Start : buffer.End);
-            }
         }
     }
 }

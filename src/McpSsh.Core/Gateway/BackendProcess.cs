@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.IO.Pipelines;
 using McpSsh.JsonRpc;
 using McpSsh.Processes;
 using McpSsh.Relay;
@@ -21,6 +20,7 @@ public sealed class BackendProcess : IRemoteChannel
     private readonly Process _process;
     private readonly StreamFrameSink _stdin;
     private readonly ILogger _logger;
+    private int _delivering;
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private BackendProcess(ServerConfig config, Process process, ILogger logger)
@@ -29,7 +29,6 @@ public sealed class BackendProcess : IRemoteChannel
         _process = process;
         _logger = logger;
         _stdin = new StreamFrameSink(process.StandardInput.BaseStream);
-        Output = PipeReader.Create(process.StandardOutput.BaseStream, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         process.EnableRaisingEvents = true;
         process.Exited += (_, _) => _exited.TrySetResult(SafeExitCode());
         if (process.HasExited)
@@ -50,8 +49,6 @@ public sealed class BackendProcess : IRemoteChannel
 
     /// <summary>Completes with the exit code when the process ends.</summary>
     public Task<int> Exited => _exited.Task;
-
-    public PipeReader Output { get; }
 
     public bool CanHalfClose => true;
 
@@ -92,6 +89,17 @@ public sealed class BackendProcess : IRemoteChannel
 
         logger.LogBackendStarted(config.Name, process.Id, config.Command);
         return new BackendProcess(config, process, logger);
+    }
+
+    /// <summary>Reads the backend's stdout on a thread of its own from now on (once); it ends when the process closes it.</summary>
+    public Task<bool> DeliverOutputAsync(IFrameReceiver receiver)
+    {
+        if (Interlocked.Exchange(ref _delivering, 1) != 0)
+        {
+            throw new InvalidOperationException($"backend {Name}'s output is delivered once");
+        }
+
+        return RawChannelOutput.ReadOnOwnThread(_process.StandardOutput.BaseStream, $"mcp-ssh {Name} reader", receiver, static _ => { });
     }
 
     public void SendFrame(ReadOnlySequence<byte> frame, in FrameInfo info) => _stdin.Write(frame);

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using McpSsh.Framing;
 using McpSsh.JsonRpc;
 using McpSsh.Relay;
 using Microsoft.Extensions.Logging;
@@ -17,7 +16,8 @@ public sealed partial class GatewaySession
         {
             BackendProcess process = BackendProcess.Start(backend.Config, _logger);
             backend.Process = process;
-            _ = Task.Run(() => PumpBackendAsync(backend, process));
+            // Its stdout is read on a thread of its own, each line pushed to OnBackendFrame there.
+            _ = process.DeliverOutputAsync(new BackendFrames(this, backend));
             process.Exited.ContinueWith(t => OnBackendExited(backend, process, t.Result), TaskScheduler.Default);
         }
         catch (GatewayConfigException ex)
@@ -28,29 +28,30 @@ public sealed partial class GatewaySession
         }
     }
 
-    private async Task PumpBackendAsync(Backend backend, BackendProcess process)
+    /// <summary>A backend's output, pushed by its channel: every line goes to <see cref="OnBackendFrame"/>; nothing is held back.</summary>
+    private sealed class BackendFrames(GatewaySession session, Backend backend) : IFrameReceiver
     {
-        try
+        public long MaxFrameBytes => session._options.MaxFrameBytes;
+
+        public bool OnFrame(ReadOnlySequence<byte> frame, in FrameInspection inspection) => session.OnBackendFrame(backend, frame, inspection);
+
+        public bool OnOversized(ReadOnlySequence<byte> head) => session.OnOversizedBackendFrame(backend, head);
+
+        public void EndOfBurst()
         {
-            await FramePump.RunAsync(process.Output, _options.MaxFrameBytes, (status, frame) => OnBackendFrame(backend, status, frame), CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
-        {
-            // Its stdout broke: the exit handler reports it.
         }
     }
 
-    private bool OnBackendFrame(Backend backend, FrameReadStatus status, ReadOnlySequence<byte> frame)
+    private bool OnOversizedBackendFrame(Backend backend, ReadOnlySequence<byte> head)
     {
-        if (status == FrameReadStatus.Oversized)
-        {
-            string limit = $"line longer than the gateway's limit of {_options.MaxFrameBytes} bytes (--max-frame-bytes)";
-            _logger.LogBadBackendFrame(backend.Name, limit);
-            FailDroppedAnswer(backend, FrameInspector.TryRecoverId(frame), $"backend {backend.Name} sent an answer larger than the gateway's limit of {_options.MaxFrameBytes} bytes (mcp-ssh gateway --max-frame-bytes)");
-            return true;
-        }
+        string limit = $"line longer than the gateway's limit of {_options.MaxFrameBytes} bytes (--max-frame-bytes)";
+        _logger.LogBadBackendFrame(backend.Name, limit);
+        FailDroppedAnswer(backend, FrameInspector.TryRecoverId(head), $"backend {backend.Name} sent an answer larger than the gateway's limit of {_options.MaxFrameBytes} bytes (mcp-ssh gateway --max-frame-bytes)");
+        return true;
+    }
 
-        FrameInspection inspection = FrameInspector.Inspect(frame, captureMethod: true);
+    private bool OnBackendFrame(Backend backend, ReadOnlySequence<byte> frame, in FrameInspection inspection)
+    {
         if (!inspection.IsValid)
         {
             _logger.LogBadBackendFrame(backend.Name, inspection.Error!);

@@ -1,17 +1,26 @@
 namespace McpSsh.Relay;
 
 /// <summary>
-/// The ids of requests the host sent that the remote has not answered yet, so that each can get an error
-/// when the link ends and so that shutdown can wait for the last answers. A long-lived request (MCP
-/// 2026-07-28 <c>subscriptions/listen</c>) is answered only when the server ends it, never because the host
-/// closed its input: it gets its error when the link ends, but shutdown does not wait for it.
+/// The one table of requests the host sent that are not answered yet. The relay adds each request before it
+/// sends it and takes it out when the answer (or an error in its place) goes to the host, so that whatever is
+/// left gets an error when the session's far end ends and so that shutdown can wait for the last answers. A
+/// resilient channel shares the table (<see cref="Resilience.ResilientChannel"/>): it marks each request with
+/// the link it went out on (<see cref="MarkSent"/>), so a lost link fails exactly its own requests
+/// (<see cref="SentOn"/>), while those waiting for a new link stay. A long-lived request (MCP 2026-07-28
+/// <c>subscriptions/listen</c>) is answered only when the server ends it, never because the host closed its
+/// input: shutdown does not wait for it.
 /// </summary>
 public sealed class InFlightRequests
 {
+    /// <summary>The link of a request not sent on any link yet (waiting for one).</summary>
+    public const int NotSent = -1;
+
     private readonly Lock _lock = new();
-    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _longLived = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private int _waitedFor;
     private TaskCompletionSource _empty = NewEmptySignal(completed: true);
+
+    private readonly record struct Entry(bool LongLived, int Link);
 
     public int Count
     {
@@ -19,7 +28,7 @@ public sealed class InFlightRequests
         {
             lock (_lock)
             {
-                return _ids.Count;
+                return _entries.Count;
             }
         }
     }
@@ -29,19 +38,36 @@ public sealed class InFlightRequests
     {
         lock (_lock)
         {
-            if (!_ids.Add(id))
+            if (!_entries.TryAdd(id, new Entry(longLived, NotSent)))
             {
                 return;
             }
 
-            if (longLived)
-            {
-                _longLived.Add(id);
-            }
-            else if (_ids.Count - _longLived.Count == 1)
+            if (!longLived && ++_waitedFor == 1)
             {
                 _empty = NewEmptySignal(completed: false);
             }
+        }
+    }
+
+    /// <summary>The request went out on link <paramref name="link"/> (a generation number). Unknown ids are ignored.</summary>
+    public void MarkSent(string id, int link)
+    {
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(id, out Entry entry))
+            {
+                _entries[id] = entry with { Link = link };
+            }
+        }
+    }
+
+    /// <summary>The requests sent on link <paramref name="link"/> and not answered, less those <paramref name="except"/> keeps (they stay as they are).</summary>
+    public List<string> SentOn(int link, Func<string, bool>? except = null)
+    {
+        lock (_lock)
+        {
+            return [.. _entries.Where(e => e.Value.Link == link && !(except?.Invoke(e.Key) ?? false)).Select(e => e.Key)];
         }
     }
 
@@ -49,19 +75,26 @@ public sealed class InFlightRequests
     {
         lock (_lock)
         {
-            return _ids.Contains(id);
+            return _entries.ContainsKey(id);
         }
     }
 
-    /// <summary>Marks a request answered (or cancelled by the host). Unknown ids are ignored.</summary>
-    public void Remove(string id)
+    /// <summary>Marks a request answered (or cancelled by the host). Returns false for an id not in flight.</summary>
+    public bool Remove(string id)
     {
         lock (_lock)
         {
-            if (_ids.Remove(id) && !_longLived.Remove(id) && _ids.Count - _longLived.Count == 0)
+            if (!_entries.Remove(id, out Entry entry))
+            {
+                return false;
+            }
+
+            if (!entry.LongLived && --_waitedFor == 0)
             {
                 _empty.TrySetResult();
             }
+
+            return true;
         }
     }
 
@@ -70,9 +103,9 @@ public sealed class InFlightRequests
     {
         lock (_lock)
         {
-            var ids = _ids.ToList();
-            _ids.Clear();
-            _longLived.Clear();
+            var ids = _entries.Keys.ToList();
+            _entries.Clear();
+            _waitedFor = 0;
             _empty.TrySetResult();
             return ids;
         }

@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Text;
-using McpSsh.Framing;
 using McpSsh.JsonRpc;
 using Microsoft.Extensions.Logging;
 
@@ -12,10 +10,8 @@ namespace McpSsh.Relay;
 /// once, byte for byte. Frames are checked, never re-serialised. Tracks in-flight request ids so that no
 /// request is left without an answer when the remote side ends.
 /// </summary>
-public sealed class RelaySession
+public sealed partial class RelaySession
 {
-    private const int BadLineHeadBytes = 200;
-
     private readonly PipeReader _hostInput;
     private readonly IFrameSink _hostOutput;
     private readonly IRemoteChannel _channel;
@@ -28,8 +24,10 @@ public sealed class RelaySession
     private readonly TaskCompletionSource _firstFrameSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ToolFilterStage? _tools;
 
-    public RelaySession(PipeReader hostInput, IFrameSink hostOutput, IRemoteChannel channel, RelayOptions options, ILogger logger, TimeProvider? time = null)
+    /// <param name="inFlight">The in-flight table, when the channel shares it (a resilient channel fails a lost link's requests from it); else the relay's own.</param>
+    public RelaySession(PipeReader hostInput, IFrameSink hostOutput, IRemoteChannel channel, RelayOptions options, ILogger logger, TimeProvider? time = null, InFlightRequests? inFlight = null)
     {
+        InFlight = inFlight ?? new InFlightRequests();
         _hostInput = hostInput;
         _hostOutput = hostOutput;
         _channel = channel;
@@ -40,18 +38,17 @@ public sealed class RelaySession
         _tools = ToolFilterStage.For(options.ToolFilter);
     }
 
-    public InFlightRequests InFlight { get; } = new();
+    /// <summary>Requests sent and not answered: the one table (see <see cref="InFlightRequests"/>).</summary>
+    public InFlightRequests InFlight { get; }
 
     /// <summary>
     /// Runs until one side ends. <paramref name="stop"/> (SIGTERM/SIGINT) is treated like the host closing stdin.
     /// </summary>
     public async Task<RelayResult> RunAsync(CancellationToken stop)
     {
+        // The channel pushes its frames (RelaySession.Remote.cs) from here on; nothing of its output was read before.
+        Task<bool> fromRemote = _channel.DeliverOutputAsync(this);
         Task<bool> fromHost = Task.Run(() => PumpHostAsync(stop));
-        // Answers are written held and flushed after each burst (what one read or one SSH packet brought).
-        Task<bool> fromRemote = _channel is IInspectedOutput inspected
-            ? inspected.DeliverOutputAsync(OnInspectedRemoteFrame, FlushHost)
-            : Task.Run(() => FramePump.RunAsync(_channel.Output, _options.MaxFrameBytes, OnRemoteFrame, CancellationToken.None, FlushHost));
         Task stopped = Task.Delay(Timeout.Infinite, stop).ContinueWith(static _ => { }, TaskScheduler.Default);
         Task idle = _options.FirstFrameTimeout is { } bound ? FirstFrameDeadlineAsync(bound) : Task.Delay(Timeout.Infinite, CancellationToken.None);
 
@@ -90,23 +87,6 @@ public sealed class RelaySession
         }
 
         _logger.LogFirstFrameTimeout(bound.TotalSeconds);
-    }
-
-    private async Task<bool> PumpHostAsync(CancellationToken stop)
-    {
-        try
-        {
-            return await FramePump.RunAsync(_hostInput, _options.MaxFrameBytes, OnHostFrame, stop, _channel is IBurstInput burst ? burst.EndOfBurst : null);
-        }
-        catch (OperationCanceledException)
-        {
-            return true;
-        }
-        catch (IOException)
-        {
-            // stdin broke: the host is gone, same as EOF.
-            return true;
-        }
     }
 
     private async Task DrainAsync(Task<bool> fromRemote)
@@ -164,108 +144,6 @@ public sealed class RelaySession
         return ids.Count;
     }
 
-    private bool OnHostFrame(FrameReadStatus status, ReadOnlySequence<byte> frame)
-    {
-        if (status == FrameReadStatus.Oversized)
-        {
-            string? id = FrameInspector.TryRecoverId(frame);
-            _logger.LogOversizedFrameFromHost(_options.MaxFrameBytes, id ?? "null");
-            return WriteToHost(JsonRpcErrorWriter.Write(id, JsonRpcErrorCode.InvalidRequest,
-                $"message larger than the relay's limit of {_options.MaxFrameBytes} bytes (mcp-ssh --max-frame-bytes); it was not sent"));
-        }
-
-        FrameInspection inspection = FrameInspector.Inspect(frame, captureMethod: true); // the method also tells a resilient channel what to replay
-        if (!inspection.IsValid)
-        {
-            _logger.LogBadFrameFromHost(frame.Length, inspection.Error!, (int)inspection.ErrorCode, inspection.Info.Id ?? "null");
-            return WriteToHost(JsonRpcErrorWriter.Write(inspection.Info.Id, inspection.ErrorCode, $"{inspection.Error}; the message was not sent"));
-        }
-
-        FrameInfo info = inspection.Info;
-        if (_trace)
-        {
-            _logger.LogFrameFromHost(frame.Length, info.Kind, info.Method, info.Id);
-        }
-
-        _firstFrameSeen.TrySetResult();
-        if (_tools?.Refuse(info, frame) is { } refusal)
-        {
-            return WriteToHost(refusal); // a call of a filtered tool: answered here, never sent
-        }
-
-        if (info.Kind == FrameKind.Request)
-        {
-            // A listen stays open until the server ends it: at stdin EOF there is no answer to wait for (the
-            // server writes none), and waiting would hold the exit for the whole drain timeout.
-            InFlight.Add(info.Id!, longLived: info.Method == McpMethods.Listen);
-        }
-        else if (info.CancelledRequestId is not null)
-        {
-            // A cancelled request may never be answered (the spec lets the server stay silent).
-            InFlight.Remove(info.CancelledRequestId);
-        }
-
-        try
-        {
-            _channel.SendFrame(frame, info);
-            return true;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            _channelWriteError = ex;
-            return false;
-        }
-    }
-
-    private bool OnRemoteFrame(FrameReadStatus status, ReadOnlySequence<byte> frame) =>
-        OnInspectedRemoteFrame(status, frame, status == FrameReadStatus.Frame ? FrameInspector.Inspect(frame, _trace) : default);
-
-    private bool OnInspectedRemoteFrame(FrameReadStatus status, ReadOnlySequence<byte> frame, in FrameInspection inspection)
-    {
-        if (status == FrameReadStatus.Oversized)
-        {
-            string? id = FrameInspector.TryRecoverId(frame);
-            _logger.LogOversizedFrameFromRemote(_options.Endpoint, _options.MaxFrameBytes, id ?? "null");
-            return AnswerDroppedResponse(id, $"the server's answer was larger than the relay's limit of {_options.MaxFrameBytes} bytes (mcp-ssh --max-frame-bytes)");
-        }
-
-        if (_hostWriteError is not null)
-        {
-            return false; // a flush failed: the host is gone
-        }
-
-        if (!inspection.IsValid)
-        {
-            _logger.LogBadFrameFromRemote(_options.Endpoint, frame.Length, inspection.Error!, Head(frame));
-            return AnswerDroppedResponse(inspection.Info.Id, $"the server sent a malformed answer ({inspection.Error})");
-        }
-
-        FrameInfo info = inspection.Info;
-        if (_trace)
-        {
-            _logger.LogFrameFromRemote(frame.Length, info.Kind, info.Method, info.Id);
-        }
-
-        if (info.Kind == FrameKind.Response)
-        {
-            InFlight.Remove(info.Id!);
-        }
-
-        return WriteToHost(_tools?.Rewrite(info, frame) ?? frame, held: true);
-    }
-
-    /// <summary>A dropped remote line that answered a pending request still gets an answer, so the host does not hang.</summary>
-    private bool AnswerDroppedResponse(string? id, string message)
-    {
-        if (id is null || !InFlight.Contains(id))
-        {
-            return true;
-        }
-
-        InFlight.Remove(id);
-        return WriteToHost(JsonRpcErrorWriter.Write(id, JsonRpcErrorCode.InternalError, message));
-    }
-
     private bool WriteToHost(byte[] frame) => WriteToHost(new ReadOnlySequence<byte>(frame));
 
     private bool WriteToHost(ReadOnlySequence<byte> frame, bool held = false)
@@ -300,12 +178,5 @@ public sealed class RelaySession
         {
             _hostWriteError ??= ex;
         }
-    }
-
-    private static string Head(ReadOnlySequence<byte> frame)
-    {
-        ReadOnlySequence<byte> head = frame.Slice(0, Math.Min(frame.Length, BadLineHeadBytes));
-        string text = Encoding.UTF8.GetString(head);
-        return frame.Length > BadLineHeadBytes ? text + "..." : text;
     }
 }

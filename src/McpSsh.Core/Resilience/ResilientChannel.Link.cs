@@ -1,5 +1,4 @@
 using System.Buffers;
-using McpSsh.Framing;
 using McpSsh.JsonRpc;
 using McpSsh.Relay;
 using Microsoft.Extensions.Logging;
@@ -9,23 +8,35 @@ namespace McpSsh.Resilience;
 // Frames from the current link, and what its end means: answer what was sent on it, then reconnect.
 public sealed partial class ResilientChannel
 {
-    private void StartPump(IRemoteChannel link, int generation) => _ = Task.Run(async () =>
+    /// <summary>The link pushes its frames (inspected once, by the link) to <see cref="OnLinkFrame"/>; its end is its loss.</summary>
+    private void StartPump(IRemoteChannel link, int generation)
     {
-        string? error = null;
+        lock (_lock)
+        {
+            if (generation <= _pumped)
+            {
+                return; // asked for already (a link's output is delivered once)
+            }
+
+            _pumped = generation;
+        }
+
+        Task<bool> output;
         try
         {
-            await FramePump.RunAsync(link.Output, _options.MaxFrameBytes, (status, frame) => OnLinkFrame(generation, status, frame), _shutdown.Token, EndOfOutputBurst);
+            output = link.DeliverOutputAsync(new LinkFrames(this, generation));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            error = ex.Message;
+            output = Task.FromException<bool>(ex);
         }
 
-        OnLinkLost(generation, error ?? link.CloseReason);
-    });
+        output.ContinueWith(ended => OnLinkLost(generation, ended.IsFaulted ? ended.Exception!.GetBaseException().Message : link.CloseReason),
+            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
 
-    /// <summary>One line from a link: the relay's own traffic stays here, everything else goes to the host whole.</summary>
-    private bool OnLinkFrame(int generation, FrameReadStatus status, ReadOnlySequence<byte> frame)
+    /// <summary>A frame from a link counts as proof of life, unless the link was replaced (false: stop reading it).</summary>
+    private bool Heard(int generation)
     {
         lock (_lock)
         {
@@ -37,27 +48,26 @@ public sealed partial class ResilientChannel
             _lastReceived = _time.GetTimestamp();
             _unansweredProbes = 0;
             _writer.Heard();
+            return true;
+        }
+    }
+
+    /// <summary>One line from a link: the relay's own traffic stays here, everything else goes to the host whole.</summary>
+    private bool OnLinkFrame(int generation, ReadOnlySequence<byte> frame, in FrameInspection inspection)
+    {
+        if (!Heard(generation))
+        {
+            return false;
         }
 
-        if (status == FrameReadStatus.Oversized)
+        if (inspection.IsValid && TakeOwnFrame(inspection.Info, frame))
         {
-            AnswerOversized(frame);
             return true;
         }
 
-        FrameInspection inspection = default;
-        if (status == FrameReadStatus.Frame)
+        if (inspection.IsValid && inspection.Info.Kind == FrameKind.Response)
         {
-            inspection = FrameInspector.Inspect(frame, captureMethod: true);
-            if (inspection.IsValid && TakeOwnFrame(inspection.Info, frame))
-            {
-                return true;
-            }
-
-            if (inspection.IsValid && inspection.Info.Kind == FrameKind.Response)
-            {
-                NoteAnswer(inspection.Info, frame);
-            }
+            NoteAnswer(inspection.Info, frame);
         }
 
         // Everything else, including what the relay will reject, goes on whole (with what checking it found).
@@ -65,23 +75,15 @@ public sealed partial class ResilientChannel
         return true;
     }
 
-    /// <summary>Only the head of a line over the limit arrived; passing it on would read as garbage. Answer its request, as the relay would.</summary>
-    private void AnswerOversized(ReadOnlySequence<byte> head)
+    private bool OnLinkOversized(int generation, ReadOnlySequence<byte> head)
     {
-        string? id = FrameInspector.TryRecoverId(head);
-        _logger.LogOversizedFrameFromRemote(_options.Endpoint, _options.MaxFrameBytes, id ?? "null");
-        bool pending;
-        lock (_lock)
+        if (!Heard(generation))
         {
-            pending = id is not null && _sentInFlight.Remove(id);
+            return false;
         }
 
-        if (pending)
-        {
-            Replay.Listens.Close(id); // answered here, so over for the host
-            WriteOutput(JsonRpcErrorWriter.Write(id, JsonRpcErrorCode.InternalError,
-                $"the server's answer was larger than the relay's limit of {_options.MaxFrameBytes} bytes (mcp-ssh --max-frame-bytes)"));
-        }
+        WriteOversized(head); // the relay answers its request, if one waits: the one place that does
+        return true;
     }
 
     /// <summary>
@@ -122,13 +124,12 @@ public sealed partial class ResilientChannel
         return replayed is not null;
     }
 
-    /// <summary>An answer to one of the host's requests: no longer in flight; it may end a listen, or be the initialize result.</summary>
+    /// <summary>An answer to one of the host's requests (the relay takes it out of flight): it may end a listen, or be the initialize result.</summary>
     private void NoteAnswer(in FrameInfo info, ReadOnlySequence<byte> frame)
     {
         TaskCompletionSource<bool>? replayed;
         lock (_lock)
         {
-            _sentInFlight.Remove(info.Id!);
             _listenReplays.Remove(info.Id!, out replayed);
         }
 
@@ -174,9 +175,9 @@ public sealed partial class ResilientChannel
             else
             {
                 _state = LinkState.Disconnected;
-                // Open listens are not failed: they are re-sent on the next link under the host's id.
-                failed = [.. _sentInFlight.Where(id => !Replay.Listens.IsOpen(id))];
-                _sentInFlight.Clear();
+                // Open listens are not failed: they are re-sent on the next link under the host's id. The others
+                // leave the table when the relay passes their errors on.
+                failed = InFlight.SentOn(generation, except: Replay.Listens.IsOpen);
                 startReconnect = !_reconnecting;
                 _reconnecting = true;
             }

@@ -1,57 +1,69 @@
 using System.Buffers;
-using System.IO.Pipelines;
-using McpSsh.Framing;
 using McpSsh.JsonRpc;
 using McpSsh.Relay;
 
 namespace McpSsh.Resilience;
 
-// Handing frames to the relay: pushed to its handler once it asked (DeliverOutputAsync), buffered in a pipe until then.
+// Handing frames to the relay: each link pushes its frames here (LinkFrames), and they, with our own, go on to the
+// relay's receiver one at a time. Nothing is read from a link before the relay asked, so nothing waits in between.
 public sealed partial class ResilientChannel
 {
-    // Output for a reader that does not take frames directly (DeliverOutputAsync), and until the relay asks for them.
-    private readonly Pipe _output = new(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
     private readonly TaskCompletionSource<bool> _delivered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _outputLock = new();
+    private IFrameReceiver? _receiver;
     private bool _outputCompleted;
-    private InspectedFrameHandler? _deliver;
-    private Action? _deliverEndOfBurst;
     private int _delivering;
+    private int _pumped = -1; // the newest link generation whose output was asked for
 
-    /// <summary>Frames go to the relay's handler (once it asked, <see cref="DeliverOutputAsync"/>) or into <see cref="Output"/>.</summary>
-    public Task<bool> DeliverOutputAsync(InspectedFrameHandler handler, Action endOfBurst)
+    /// <summary>
+    /// From now on every frame for the host goes to <paramref name="receiver"/>: the first link's output starts
+    /// (and keepalive with it). Completes true when the output ends for good, false when the receiver stopped it.
+    /// </summary>
+    public Task<bool> DeliverOutputAsync(IFrameReceiver receiver)
     {
         lock (_outputLock)
         {
-            // What arrived before the relay asked is still in the pipe: hand it over first, in order.
-            var framer = new Framing.LineFrameReader(_options.MaxFrameBytes);
-            if (_output.Reader.TryRead(out ReadResult pending))
+            if (_receiver is not null)
             {
-                ReadOnlySequence<byte> buffer = pending.Buffer;
-                bool hostThere = true;
-                while (hostThere && framer.TryRead(ref buffer, out ReadOnlySequence<byte> frame) == FrameReadStatus.Frame)
-                {
-                    hostThere = handler(FrameReadStatus.Frame, frame, FrameInspector.Inspect(frame, captureMethod: true));
-                }
-
-                _output.Reader.AdvanceTo(buffer.Start);
-                endOfBurst();
-                if (!hostThere)
-                {
-                    _outputCompleted = true;
-                    _delivered.TrySetResult(false);
-                }
+                throw new InvalidOperationException("the channel's output is delivered once");
             }
 
-            _deliver = handler;
-            _deliverEndOfBurst = endOfBurst;
+            _receiver = receiver;
             if (_outputCompleted)
             {
-                _delivered.TrySetResult(true); // no-op when the host was gone already
+                _delivered.TrySetResult(true); // stopped or disposed before the relay asked
+                return _delivered.Task;
             }
         }
 
+        IRemoteChannel link;
+        int generation;
+        lock (_lock)
+        {
+            link = _link;
+            generation = _generation;
+            _lastReceived = _time.GetTimestamp(); // idle from here: nothing was read before
+        }
+
+        StartPump(link, generation);
+        if (_options.Keepalive > TimeSpan.Zero)
+        {
+            _ = Task.Run(KeepaliveLoopAsync);
+        }
+
         return _delivered.Task;
+    }
+
+    /// <summary>What one link pushes, tagged with its generation so a replaced link's late frames are refused.</summary>
+    private sealed class LinkFrames(ResilientChannel owner, int generation) : IFrameReceiver
+    {
+        public long MaxFrameBytes => owner._options.MaxFrameBytes;
+
+        public bool OnFrame(ReadOnlySequence<byte> frame, in FrameInspection inspection) => owner.OnLinkFrame(generation, frame, inspection);
+
+        public bool OnOversized(ReadOnlySequence<byte> head) => owner.OnLinkOversized(generation, head);
+
+        public void EndOfBurst() => owner.EndOfOutputBurst();
     }
 
     /// <summary>One of our own frames (an error, a list_changed): on its own, so it goes to the host at once.</summary>
@@ -67,7 +79,7 @@ public sealed partial class ResilientChannel
     {
         lock (_outputLock)
         {
-            if (_deliverEndOfBurst is null)
+            if (_receiver is null || _outputCompleted)
             {
                 return;
             }
@@ -75,7 +87,7 @@ public sealed partial class ResilientChannel
             Interlocked.Increment(ref _delivering);
             try
             {
-                _deliverEndOfBurst();
+                _receiver.EndOfBurst();
             }
             finally
             {
@@ -88,9 +100,9 @@ public sealed partial class ResilientChannel
     {
         lock (_outputLock)
         {
-            if (_outputCompleted)
+            if (_outputCompleted || _receiver is null)
             {
-                return;
+                return; // the host is gone (or, misused, the relay has not asked yet: nothing can be read before it does)
             }
 
             // The relay runs here, on this thread: the call returns once the frame is on stdout (a host that
@@ -98,28 +110,36 @@ public sealed partial class ResilientChannel
             Interlocked.Increment(ref _delivering);
             try
             {
-                if (_deliver is not null)
+                if (!_receiver.OnFrame(frame, inspection))
                 {
-                    if (!_deliver(FrameReadStatus.Frame, frame, inspection))
-                    {
-                        _outputCompleted = true; // the host is gone
-                        _delivered.TrySetResult(false);
-                    }
-
-                    return;
+                    _outputCompleted = true; // the host is gone
+                    _delivered.TrySetResult(false);
                 }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _delivering);
+            }
+        }
+    }
 
-                PipeWriter writer = _output.Writer;
-                foreach (ReadOnlyMemory<byte> segment in frame)
-                {
-                    writer.Write(segment.Span);
-                }
+    /// <summary>A line over the limit from the current link: its head goes to the relay, which answers its request.</summary>
+    private void WriteOversized(ReadOnlySequence<byte> head)
+    {
+        lock (_outputLock)
+        {
+            if (_outputCompleted || _receiver is null)
+            {
+                return;
+            }
 
-                writer.Write("\n"u8);
-                ValueTask<FlushResult> flush = writer.FlushAsync();
-                if (!flush.IsCompletedSuccessfully)
+            Interlocked.Increment(ref _delivering);
+            try
+            {
+                if (!_receiver.OnOversized(head))
                 {
-                    flush.AsTask().GetAwaiter().GetResult();
+                    _outputCompleted = true; // the host is gone
+                    _delivered.TrySetResult(false);
                 }
             }
             finally
@@ -136,8 +156,7 @@ public sealed partial class ResilientChannel
             if (!_outputCompleted)
             {
                 _outputCompleted = true;
-                _output.Writer.Complete();
-                if (_deliver is not null)
+                if (_receiver is not null)
                 {
                     _delivered.TrySetResult(true);
                 }

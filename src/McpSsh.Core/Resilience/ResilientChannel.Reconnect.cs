@@ -85,7 +85,7 @@ public sealed partial class ResilientChannel
                 _waiting.Clear();
                 foreach ((string id, _) in waiting)
                 {
-                    _sentInFlight.Add(id);
+                    InFlight.MarkSent(id, generation);
                 }
 
                 cancels = [.. _cancelsAfterReplay];

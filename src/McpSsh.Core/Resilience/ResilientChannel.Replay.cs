@@ -62,12 +62,25 @@ public sealed partial class ResilientChannel
             done.Add(what);
         }
 
-        List<OpenListen> open;
-        lock (_lock)
+        List<OpenListen> open = [];
+        foreach (OpenListen listen in Replay.Listens.Snapshot())
         {
-            // A listen that came while disconnected was never sent: it goes out with the waiting requests, and
-            // the host gets its acknowledgement as usual.
-            open = [.. Replay.Listens.Snapshot().Where(l => !_waiting.Exists(w => w.Id == l.Id))];
+            if (!InFlight.Contains(listen.Id))
+            {
+                // The relay answered it in the server's place (an answer over the limit, a malformed one): over.
+                Replay.Listens.Close(listen.Id);
+                continue;
+            }
+
+            lock (_lock)
+            {
+                // A listen that came while disconnected was never sent: it goes out with the waiting requests, and
+                // the host gets its acknowledgement as usual.
+                if (!_waiting.Exists(w => w.Id == listen.Id))
+                {
+                    open.Add(listen);
+                }
+            }
         }
 
         foreach (OpenListen listen in open)
@@ -105,7 +118,7 @@ public sealed partial class ResilientChannel
             }
 
             _listenReplays[listen.Id] = acknowledged;
-            _sentInFlight.Add(listen.Id);
+            InFlight.MarkSent(listen.Id, generation);
         }
 
         string what = $"{McpMethods.Listen} {listen.Id}";

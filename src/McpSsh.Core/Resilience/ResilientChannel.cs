@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using McpSsh.JsonRpc;
 using McpSsh.Relay;
 using Microsoft.Extensions.Logging;
@@ -11,23 +10,28 @@ namespace McpSsh.Resilience;
 /// SSH links come and go: a link is declared dead when it ends or stops answering keepalive probes; requests
 /// sent on it are answered with -32000 at once; a new link is made with backoff, the MCP session is replayed
 /// on it (<see cref="SessionReplay"/>), the host is told to re-list, and requests that waited are sent.
-/// Frames are passed on whole from each link, so a link dying mid-frame never corrupts the next; the relay gets
-/// them with the inspection done here (<see cref="IInspectedOutput"/>), on the link's receive thread.
+/// Each link pushes its frames whole (a link dying mid-frame never corrupts the next), inspected once by the link;
+/// they go on to the relay's <see cref="IFrameReceiver"/> on the link's receive thread, the relay's own traffic
+/// (probes, replay answers) taken out.
 /// </summary>
 /// <remarks>
 /// One concern per file, each readable on its own:
 /// <list type="bullet">
-/// <item>this file: the link's state and sending the host's frames;</item>
+/// <item>this file: the link's state and sending the host's frames (held back until the host's end of burst);</item>
 /// <item><c>ResilientChannel.Link.cs</c>: frames from the link, and what its loss means;</item>
 /// <item><c>ResilientChannel.Reconnect.cs</c>: making a new link with backoff, waiting requests, stopping;</item>
 /// <item><c>ResilientChannel.Replay.cs</c>: replaying the session on a new link (legacy handshake, open listens);</item>
 /// <item><c>ResilientChannel.Liveness.cs</c>: keepalive probes and a host write stuck on a lost link;</item>
-/// <item><c>ResilientChannel.Output.cs</c>: handing frames to the relay (pushed, or buffered until it asks).</item>
+/// <item><c>ResilientChannel.Output.cs</c>: pushing frames to the relay, which asks once (<see cref="DeliverOutputAsync"/>); the
+/// first link's output and keepalive start then, so nothing is read, or buffered, before.</item>
 /// </list>
+/// Requests in flight live in one table, the relay's (<see cref="InFlight"/>): the relay adds and answers them,
+/// this channel marks the link each went out on. A line over the limit is the relay's to answer; this channel only
+/// passes its head on. Writes to a link go through its <see cref="LinkWriter"/>.
 /// All state that decides what happens to a frame is guarded by <c>_lock</c>; output by <c>_outputLock</c>, never
 /// taken the other way round. Time comes from the <see cref="TimeProvider"/> given, so tests can drive it.
 /// </remarks>
-public sealed partial class ResilientChannel : IRemoteChannel, IInspectedOutput, IBurstInput
+public sealed partial class ResilientChannel : IRemoteChannel
 {
     private enum LinkState
     {
@@ -42,8 +46,6 @@ public sealed partial class ResilientChannel : IRemoteChannel, IInspectedOutput,
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
-    // Requests sent on the current link and not answered yet: failed at once if the link is lost.
-    private readonly HashSet<string> _sentInFlight = new(StringComparer.Ordinal);
     // Requests that came while not connected: sent after the replay, or failed after --reconnect-wait.
     private readonly List<(string Id, byte[] Frame)> _waiting = [];
     private readonly CancellationTokenSource _shutdown = new();
@@ -57,29 +59,26 @@ public sealed partial class ResilientChannel : IRemoteChannel, IInspectedOutput,
     private string _closeReason = "the connection ended";
     private LinkWriter? _burstWriter; // the host's reader thread only
 
-    public ResilientChannel(IRemoteChannel first, Func<CancellationToken, Task<IRemoteChannel>> connect, ResilienceOptions options, ILogger logger, TimeProvider? time = null)
+    /// <param name="inFlight">The relay's in-flight table (give the same to <see cref="RelaySession"/>): requests are marked with the link they went out on, so a lost link fails its own.</param>
+    public ResilientChannel(IRemoteChannel first, Func<CancellationToken, Task<IRemoteChannel>> connect, ResilienceOptions options, ILogger logger, TimeProvider? time = null, InFlightRequests? inFlight = null)
     {
+        InFlight = inFlight ?? new InFlightRequests();
         _time = time ?? TimeProvider.System;
         _link = first;
         _writer = new LinkWriter(first, reason => OnLinkLost(0, reason), _time);
         _connect = connect;
         _options = options;
         _logger = logger;
-        _lastReceived = _time.GetTimestamp();
-        StartPump(first, _generation);
-        if (options.Keepalive > TimeSpan.Zero)
-        {
-            _ = Task.Run(KeepaliveLoopAsync);
-        }
     }
+
+    /// <summary>The requests the host sent and has no answer to, shared with the relay; the relay adds and removes, this channel marks links.</summary>
+    public InFlightRequests InFlight { get; }
 
     /// <summary>The session's state for replays (exposed for tests).</summary>
     public SessionReplay Replay { get; } = new();
 
     /// <summary>Set when reconnecting stopped for a reason the host should see as the exit cause (a changed host key).</summary>
     public Exception? StopFailure { get; private set; }
-
-    public PipeReader Output => _output.Reader;
 
     public bool CanHalfClose
     {
@@ -114,7 +113,6 @@ public sealed partial class ResilientChannel : IRemoteChannel, IInspectedOutput,
             Replay.OnHostFrame(info, frame);
             if (info.CancelledRequestId is { } cancelled)
             {
-                _sentInFlight.Remove(cancelled);
                 if (_waiting.RemoveAll(w => w.Id == cancelled) > 0)
                 {
                     return; // never sent: nothing to cancel on the server
@@ -142,7 +140,7 @@ public sealed partial class ResilientChannel : IRemoteChannel, IInspectedOutput,
 
             if (info.Kind == FrameKind.Request)
             {
-                _sentInFlight.Add(info.Id!);
+                InFlight.MarkSent(info.Id!, _generation); // the relay added it; a loss of this link fails it
             }
 
             writer = _writer;

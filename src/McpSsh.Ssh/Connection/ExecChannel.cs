@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Text;
 using McpSsh.JsonRpc;
 using McpSsh.Relay;
@@ -20,6 +19,7 @@ internal sealed class ExecChannel : IRemoteChannel
     private readonly Task _execution;
     private readonly StreamFrameSink _input;
     private Exception? _readError;
+    private int _delivering;
 
     public ExecChannel(SshLink link, SshCommand command, ILogger logger)
     {
@@ -35,11 +35,8 @@ internal sealed class ExecChannel : IRemoteChannel
             _command.OutputStream.Dispose();
             _command.ExtendedOutputStream.Dispose();
         }, TaskScheduler.Default);
-        Output = StreamToPipe.Start(command.OutputStream, "mcp-ssh exec reader", error => _readError = error);
         StartStderrLogger(command.ExtendedOutputStream, logger);
     }
-
-    public PipeReader Output { get; }
 
     public bool CanHalfClose => true;
 
@@ -59,6 +56,17 @@ internal sealed class ExecChannel : IRemoteChannel
 
             return _link.DescribeClose(_execution.Exception?.GetBaseException() ?? _readError, "the server closed the exec channel");
         }
+    }
+
+    /// <summary>Reads the command's output on a thread of its own from now on (once).</summary>
+    public Task<bool> DeliverOutputAsync(IFrameReceiver receiver)
+    {
+        if (Interlocked.Exchange(ref _delivering, 1) != 0)
+        {
+            throw new InvalidOperationException("the exec channel's output is delivered once");
+        }
+
+        return RawChannelOutput.ReadOnOwnThread(_command.OutputStream, "mcp-ssh exec reader", receiver, error => _readError = error);
     }
 
     public void SendFrame(ReadOnlySequence<byte> frame, in FrameInfo info) => _input.Write(frame);

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using McpSsh.JsonRpc;
 using McpSsh.Relay;
 using Renci.SshNet;
@@ -13,25 +12,24 @@ namespace McpSsh.Ssh;
 /// and CLOSE together, which is why the relay waits for in-flight answers before closing.
 /// </summary>
 /// <remarks>
-/// Output is taken on SSH.NET's receive thread (the stream's DataReceived event) and handed on there: the pipe's
-/// reader runs inline, so a frame goes from the socket to stdout on one thread, with no wake-up of a reader
-/// thread per message. A host that stops reading stdout then holds SSH.NET's receive loop, which stops reading
+/// Output is taken on SSH.NET's receive thread (the stream's DataReceived event) and pushed on there through
+/// <see cref="RawChannelOutput"/>, so a frame goes from the socket to stdout on one thread, with no wake-up of a reader
+/// thread per message. Until the relay asks for the output it stays in the stream's buffer, unread. A host that stops reading stdout then holds SSH.NET's receive loop, which stops reading
 /// the socket: back-pressure all the way to the server, where SSH.NET has none of its own.
 /// </remarks>
 internal sealed class ShellChannel : IRemoteChannel
 {
-    private const int ReadSize = 64 * 1024;
-
     // SSH.NET disposes the stream without an event when the server sends DISCONNECT; this notices that.
     private static readonly TimeSpan s_endPoll = TimeSpan.FromSeconds(1);
 
     private readonly SshLink _link;
     private readonly ShellStream _stream;
     private readonly StreamFrameSink _input;
-    private readonly Pipe _output = new(new PipeOptions(readerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
     private readonly Lock _readLock = new();
     private readonly Timer _endPollTimer;
+    private RawChannelOutput? _output;
     private Exception? _readError;
+    private bool _streamEnded;
     private bool _ended;
 
     public ShellChannel(SshLink link, ShellStream stream)
@@ -41,7 +39,6 @@ internal sealed class ShellChannel : IRemoteChannel
         _input = new StreamFrameSink(stream);
         stream.DataReceived += (_, _) => Drain();
         stream.Closed += (_, _) => End();
-        Drain(); // what arrived before the handler was attached
 
         // A lost connection ends nothing by itself: close the stream (a blocked write fails) and end the output.
         link.Lost.Register(() =>
@@ -60,13 +57,29 @@ internal sealed class ShellChannel : IRemoteChannel
         _endPollTimer = new Timer(_ => PollEnd(), null, s_endPoll, s_endPoll);
     }
 
-    public PipeReader Output => _output.Reader;
-
     public bool CanHalfClose => false;
 
     public string CloseReason => _link.DescribeClose(_readError, "the server closed the shell channel");
 
     public void SendFrame(ReadOnlySequence<byte> frame, in FrameInfo info) => _input.Write(frame);
+
+    public Task<bool> DeliverOutputAsync(IFrameReceiver receiver)
+    {
+        var output = new RawChannelOutput(receiver);
+        lock (_readLock)
+        {
+            if (_output is not null)
+            {
+                throw new InvalidOperationException("the shell channel's output is delivered once");
+            }
+
+            _output = output;
+        }
+
+        // What arrived before (and an end already seen) is handed over off the caller's thread, like what comes later.
+        ThreadPool.UnsafeQueueUserWorkItem(static channel => channel.Drain(), this, preferLocal: false);
+        return output.Completion;
+    }
 
     public void CompleteInput()
     {
@@ -81,12 +94,15 @@ internal sealed class ShellChannel : IRemoteChannel
         return _link.DisposeAsync();
     }
 
-    /// <summary>Moves what the stream holds into the pipe; the relay then runs on this thread. Never throws into SSH.NET.</summary>
+    /// <summary>
+    /// Hands what the stream holds to the receiver, which runs on this thread; once the stream ended, ends the output.
+    /// Nothing is read before the relay asked. Never throws into SSH.NET.
+    /// </summary>
     private void Drain()
     {
         lock (_readLock)
         {
-            if (_ended)
+            if (_output is not { } output || _ended)
             {
                 return;
             }
@@ -94,23 +110,27 @@ internal sealed class ShellChannel : IRemoteChannel
             try
             {
                 // Only SSH.NET's receive thread adds data, so what is available can be read without blocking.
-                PipeWriter writer = _output.Writer;
                 while (_stream.DataAvailable)
                 {
-                    int read = _stream.Read(writer.GetSpan(ReadSize));
-                    writer.Advance(read);
+                    output.Advance(_stream.Read(output.GetSpan()));
                 }
 
-                ValueTask<FlushResult> flush = writer.FlushAsync();
-                if (!flush.IsCompletedSuccessfully)
+                if (!output.Deliver())
                 {
-                    flush.AsTask().GetAwaiter().GetResult();
+                    _ended = true; // the receiver stopped
+                    _endPollTimer?.Dispose();
+                    return;
                 }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 _readError = ex;
-                CompleteLocked();
+                _streamEnded = true;
+            }
+
+            if (_streamEnded)
+            {
+                CompleteLocked(output);
             }
         }
     }
@@ -125,20 +145,21 @@ internal sealed class ShellChannel : IRemoteChannel
 
     private void End()
     {
-        Drain(); // a disposed stream still gives what it had buffered
         lock (_readLock)
         {
-            CompleteLocked();
+            _streamEnded = true;
         }
+
+        Drain(); // a disposed stream still gives what it had buffered, then the output ends
     }
 
-    private void CompleteLocked()
+    private void CompleteLocked(RawChannelOutput output)
     {
         if (!_ended)
         {
             _ended = true;
             _endPollTimer?.Dispose();
-            _output.Writer.Complete();
+            output.End();
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.IO.Pipelines;
 using McpSsh.JsonRpc;
 using McpSsh.Processes;
 using McpSsh.Relay;
@@ -17,16 +16,14 @@ internal sealed class OpenSshChannel : IRemoteChannel
     private readonly StreamFrameSink _input;
     private readonly OpenSshStderr _stderr;
     private Exception? _readError;
+    private int _delivering;
 
     public OpenSshChannel(Process process, OpenSshStderr stderr)
     {
         _process = process;
         _stderr = stderr;
         _input = new StreamFrameSink(process.StandardInput.BaseStream);
-        Output = StreamToPipe.Start(process.StandardOutput.BaseStream, "mcp-ssh ssh reader", error => _readError = error);
     }
-
-    public PipeReader Output { get; }
 
     public bool CanHalfClose => true;
 
@@ -46,6 +43,17 @@ internal sealed class OpenSshChannel : IRemoteChannel
                 ? $"ssh lost the connection (exit status 255{last})"
                 : $"the remote side closed the session (ssh exit status {_process.ExitCode}{last})";
         }
+    }
+
+    /// <summary>Reads ssh's stdout on a thread of its own from now on (once).</summary>
+    public Task<bool> DeliverOutputAsync(IFrameReceiver receiver)
+    {
+        if (Interlocked.Exchange(ref _delivering, 1) != 0)
+        {
+            throw new InvalidOperationException("the ssh channel's output is delivered once");
+        }
+
+        return RawChannelOutput.ReadOnOwnThread(_process.StandardOutput.BaseStream, "mcp-ssh ssh reader", receiver, error => _readError = error);
     }
 
     public void SendFrame(ReadOnlySequence<byte> frame, in FrameInfo info) => _input.Write(frame);

@@ -15,7 +15,15 @@ internal sealed class InMemoryChannel(bool canHalfClose) : IRemoteChannel
 
     public List<string> Events { get; } = [];
 
-    public PipeReader Output => _remoteOutput.Reader;
+    /// <summary>True once the relay (or a resilient channel) asked for the output: nothing was read before.</summary>
+    public bool Delivering { get; private set; }
+
+    /// <summary>The remote's output, read on a thread of its own and pushed as a raw channel's is.</summary>
+    public Task<bool> DeliverOutputAsync(IFrameReceiver receiver)
+    {
+        Delivering = true;
+        return RawChannelOutput.ReadOnOwnThread(_remoteOutput.Reader.AsStream(), "test remote reader", receiver, static _ => { });
+    }
 
     public bool CanHalfClose => canHalfClose;
 

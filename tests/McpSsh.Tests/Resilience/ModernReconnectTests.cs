@@ -22,7 +22,7 @@ public class ModernReconnectTests
     private static string Call(int id) => """{"jsonrpc":"2.0","id":""" + id + ""","method":"tools/call","params":{"name":"slow",""" + Envelope + "}}";
 
     private static ResilientChannel Create(InMemoryChannel first, LinkConnector connector, ResilienceOptions? options = null) =>
-        new(first, connector.ConnectAsync, options ?? new ResilienceOptions { Keepalive = TimeSpan.Zero, Endpoint = "host:22" }, NullLogger.Instance);
+        Delivering(new(first, connector.ConnectAsync, options ?? new ResilienceOptions { Keepalive = TimeSpan.Zero, Endpoint = "host:22" }, NullLogger.Instance));
 
     private static void AssertStamped(string line, string method, string id)
     {

@@ -22,7 +22,7 @@ public class ResilientChannelClockTests
     {
         var first = new InMemoryChannel(canHalfClose: false);
         var options = new ResilienceOptions { Keepalive = TimeSpan.FromSeconds(15), KeepaliveCountMax = 2, Endpoint = "host:22" };
-        await using var channel = new ResilientChannel(first, new LinkConnector().ConnectAsync, options, NullLogger.Instance, _time);
+        await using var channel = Delivering(new ResilientChannel(first, new LinkConnector().ConnectAsync, options, NullLogger.Instance, _time));
         Send(channel, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"slow"}}""");
         await first.NextSentAsync();
 
@@ -47,7 +47,7 @@ public class ResilientChannelClockTests
     {
         var first = new InMemoryChannel(canHalfClose: false);
         var options = new ResilienceOptions { Keepalive = TimeSpan.Zero, ReconnectWait = TimeSpan.FromSeconds(20), Endpoint = "host:22" };
-        await using var channel = new ResilientChannel(first, new LinkConnector().ConnectAsync, options, NullLogger.Instance, _time);
+        await using var channel = Delivering(new ResilientChannel(first, new LinkConnector().ConnectAsync, options, NullLogger.Instance, _time));
         first.RemoteEnds();
         await WaitForTimersAsync(1); // the first reconnect attempt's backoff
 
@@ -66,7 +66,7 @@ public class ResilientChannelClockTests
     {
         var first = new InMemoryChannel(canHalfClose: false);
         var options = new ResilienceOptions { Keepalive = TimeSpan.Zero, StuckWriteLimit = TimeSpan.FromSeconds(30), Endpoint = "host:22" };
-        var channel = new ResilientChannel(first, new LinkConnector().ConnectAsync, options, NullLogger.Instance, _time);
+        var channel = Delivering(new ResilientChannel(first, new LinkConnector().ConnectAsync, options, NullLogger.Instance, _time));
 
         // A small frame to an idle link is written on the sender's thread, which stays in that write.
         first.WriteGate = new SemaphoreSlim(0);

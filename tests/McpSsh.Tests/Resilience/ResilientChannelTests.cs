@@ -19,12 +19,7 @@ public class ResilientChannelTests
 
     private const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"h","version":"1"}}}""";
 
-    private static void Send(IRemoteChannel channel, string json)
-    {
-        var frame = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json));
-        channel.SendFrame(frame, FrameInspector.Inspect(frame, captureMethod: true).Info);
-        (channel as IBurstInput)?.EndOfBurst(); // as the relay's reader does once it has no more frames
-    }
+    private static void Send(ResilientChannel channel, string json) => LinkHarness.Send(channel, json); // then EndOfBurst, as the relay's reader does
 
     /// <summary>Several frames as one read of the host's input would bring them.</summary>
     private static void SendBurst(ResilientChannel channel, params string[] frames)
@@ -32,7 +27,9 @@ public class ResilientChannelTests
         foreach (string json in frames)
         {
             var frame = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json));
-            channel.SendFrame(frame, FrameInspector.Inspect(frame, captureMethod: true).Info);
+            FrameInfo info = FrameInspector.Inspect(frame, captureMethod: true).Info;
+            LinkHarness.NoteInFlight(channel, info);
+            channel.SendFrame(frame, info);
         }
 
         channel.EndOfBurst();
@@ -42,7 +39,7 @@ public class ResilientChannelTests
     private static async Task<(ResilientChannel Channel, InMemoryChannel First)> InitializedAsync(LinkConnector connector, ResilienceOptions? options = null)
     {
         var first = new InMemoryChannel(canHalfClose: false);
-        var channel = new ResilientChannel(first, connector.ConnectAsync, options ?? new ResilienceOptions { Keepalive = TimeSpan.Zero, Endpoint = "host:22" }, NullLogger.Instance);
+        ResilientChannel channel = LinkHarness.Delivering(new ResilientChannel(first, connector.ConnectAsync, options ?? new ResilienceOptions { Keepalive = TimeSpan.Zero, Endpoint = "host:22" }, NullLogger.Instance));
         Send(channel, Initialize);
         Assert.Equal(Initialize, await first.NextSentAsync());
         await first.RemoteWritesAsync("""{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{"listChanged":true}},"serverInfo":{"name":"s","version":"1"}}}""" + "\n");
@@ -211,47 +208,39 @@ public class ResilientChannelTests
     }
 
     [Fact]
-    public async Task DeliverOutput_HandsOverWhatWaited_ThenEachFrameWithItsInspection_UntilTheOutputEnds()
+    public async Task DeliverOutput_ReadsNothingBeforeTheRelayAsks_ThenPushesEachFrameWithItsInspection_UntilTheOutputEnds()
     {
-        var connector = new LinkConnector();
-        (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector, new ResilienceOptions { Keepalive = TimeSpan.Zero, Reconnect = false, Endpoint = "host:22" });
+        var first = new InMemoryChannel(canHalfClose: false);
+        var channel = new ResilientChannel(first, new LinkConnector().ConnectAsync, new ResilienceOptions { Keepalive = TimeSpan.Zero, Reconnect = false, Endpoint = "host:22" }, NullLogger.Instance);
         await first.RemoteWritesAsync("""{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"early"}}""" + "\n");
-        await WaitUntilBufferedAsync(channel.Output);
+        Assert.False(first.Delivering); // the link's output is not read until the relay asks: nothing needs buffering
 
-        var delivered = Channel.CreateUnbounded<string>();
-        int bursts = 0;
-        Task<bool> done = channel.DeliverOutputAsync((FrameReadStatus status, ReadOnlySequence<byte> frame, in FrameInspection inspection) =>
-        {
-            delivered.Writer.TryWrite($"{status} {inspection.IsValid} {inspection.Info.Kind} {inspection.Info.Method ?? inspection.Info.Id} | {Encoding.UTF8.GetString(frame)}");
-            return true;
-        }, () => Interlocked.Increment(ref bursts));
+        var host = new HostLines();
+        Task<bool> done = host.Take(channel);
+        Assert.True(first.Delivering);
 
-        // What was buffered before the relay asked comes first, handed over (and its burst ended) while it asks.
-        Assert.Equal(1, Volatile.Read(ref bursts));
-        Assert.True(delivered.Reader.TryRead(out string? early));
-        Assert.Equal("""Frame True Notification notifications/message | {"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"early"}}""", early);
+        // What the far end wrote before comes first, checked once by the link and handed on as it is.
+        Assert.Equal("""Notification notifications/message True | {"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"early"}}""",
+            await host.Seen.Reader.ReadAsync().AsTask().WaitAsync(s_wait));
 
         Send(channel, """{"jsonrpc":"2.0","id":2,"method":"tools/list"}""");
         await first.NextSentAsync();
         await first.RemoteWritesAsync("""{"jsonrpc":"2.0","id":2,"result":{"tools":[]}}""" + "\nnot json\n");
-        Assert.Equal("""Frame True Response 2 | {"jsonrpc":"2.0","id":2,"result":{"tools":[]}}""", await delivered.Reader.ReadAsync().AsTask().WaitAsync(s_wait));
-        Assert.Equal("Frame False Other  | not json", await delivered.Reader.ReadAsync().AsTask().WaitAsync(s_wait)); // the relay drops it, knowing why
+        Assert.Equal("""Response 2 True | {"jsonrpc":"2.0","id":2,"result":{"tools":[]}}""", await host.Seen.Reader.ReadAsync().AsTask().WaitAsync(s_wait));
+        Assert.Equal("Other  False | not json", await host.Seen.Reader.ReadAsync().AsTask().WaitAsync(s_wait)); // the relay drops it, knowing why
+        Assert.True(Volatile.Read(ref host.Bursts) >= 2);
 
         first.RemoteEnds();
         Assert.True(await done.WaitAsync(s_wait));
     }
 
     [Fact]
-    public async Task DeliverOutput_StopsWhenTheHandlerSaysTheHostIsGone()
+    public async Task DeliverOutput_StopsWhenTheReceiverSaysTheHostIsGone()
     {
-        var connector = new LinkConnector();
-        (ResilientChannel channel, InMemoryChannel first) = await InitializedAsync(connector);
-        int calls = 0;
-        Task<bool> done = channel.DeliverOutputAsync((FrameReadStatus _, ReadOnlySequence<byte> _, in FrameInspection _) =>
-        {
-            Interlocked.Increment(ref calls);
-            return false;
-        }, () => { });
+        var first = new InMemoryChannel(canHalfClose: false);
+        var channel = new ResilientChannel(first, new LinkConnector().ConnectAsync, new ResilienceOptions { Keepalive = TimeSpan.Zero, Endpoint = "host:22" }, NullLogger.Instance);
+        var host = new HostLines { Accepting = false };
+        Task<bool> done = host.Take(channel);
 
         await first.RemoteWritesAsync("""{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}""" + "\n");
         Assert.False(await done.WaitAsync(s_wait));
@@ -260,7 +249,7 @@ public class ResilientChannelTests
         await first.NextSentAsync();
         await first.RemoteWritesAsync("""{"jsonrpc":"2.0","id":9,"result":{}}""" + "\n");
         await channel.DisposeAsync();
-        Assert.Equal(1, calls);
+        Assert.Equal(1, Volatile.Read(ref host.Frames));
     }
 
     [Fact]
@@ -290,22 +279,5 @@ public class ResilientChannelTests
 
         first.WriteGate.Release();
         await sending.WaitAsync(s_wait);
-    }
-
-    /// <summary>Waits (bounded) until output is buffered in the pipe, without taking it.</summary>
-    private static async Task WaitUntilBufferedAsync(PipeReader output)
-    {
-        using var timeout = new CancellationTokenSource(s_wait);
-        while (true)
-        {
-            ReadResult result = await output.ReadAsync(timeout.Token);
-            if (result.Buffer.PositionOf((byte)'\n') is not null)
-            {
-                output.AdvanceTo(result.Buffer.Start); // neither consumed nor examined: the next reader gets it as new
-                return;
-            }
-
-            output.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-        }
     }
 }
