@@ -94,7 +94,7 @@ internal sealed class ClientRunner(ClientSettings settings, ILoggerFactory logge
                 StreamToPipe.Start(input, "mcp-ssh stdin", static _ => { }),
                 new StreamFrameSink(stdout),
                 channel,
-                new RelayOptions { MaxFrameBytes = settings.MaxFrameBytes, Endpoint = ssh.Endpoint, ToolFilter = settings.Tools },
+                new RelayOptions { MaxFrameBytes = settings.MaxFrameBytes, StreamAboveBytes = settings.StreamAboveBytes, Endpoint = ssh.Endpoint, ToolFilter = settings.Tools },
                 loggers.CreateLogger("relay"), inFlight: inFlight);
 
             RelayResult result = await relay.RunAsync(stop);

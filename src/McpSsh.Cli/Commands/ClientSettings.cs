@@ -18,6 +18,12 @@ internal sealed partial record ClientSettings(
     public const string PassphraseVariable = "MCP_SSH_PASSPHRASE";
     public const string KeyServerTokenVariable = "MCP_SSH_KEY_SERVER_TOKEN";
 
+    /// <summary>Tunes (or, with "off", disables) streaming of frames above this many bytes (issue 16).</summary>
+    public const string StreamAboveVariable = "MCP_SSH_STREAM_ABOVE_BYTES";
+
+    /// <summary>Frames above this many bytes are forwarded in parts as they arrive; <see cref="long.MaxValue"/>: never.</summary>
+    public long StreamAboveBytes { get; init; } = Relay.RelayOptions.DefaultStreamAboveBytes;
+
     /// <summary>--use-key-server: fetch and pin the host key, register the client key, then connect.</summary>
     public bool UseKeyServer { get; init; }
 
@@ -123,6 +129,7 @@ internal sealed partial record ClientSettings(
             ConfigNotes = [.. config.Sources.Select(source => $"ssh_config: {source.Key} from {source.Value}"),
                 .. config.Ignored.Select(ignored => $"ssh_config: {ignored} is not used by mcp-ssh")],
             UseKeyServer = useKeyServer,
+            StreamAboveBytes = StreamAboveFrom(environment(StreamAboveVariable), warnings),
             Tools = ToolFilterFrom(parse),
             KeyServerPort = parse.GetValue(O.KeyServerPort),
             KeyServerToken = string.IsNullOrEmpty(token) ? null : token,
@@ -137,6 +144,28 @@ internal sealed partial record ClientSettings(
                 Endpoint = ssh.Endpoint,
             },
         };
+    }
+
+    /// <summary>The streaming threshold from <see cref="StreamAboveVariable"/>; a value that is not one is warned about and ignored.</summary>
+    internal static long StreamAboveFrom(string? value, List<string> warnings)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return Relay.RelayOptions.DefaultStreamAboveBytes;
+        }
+
+        if (value == "off")
+        {
+            return long.MaxValue;
+        }
+
+        if (long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long bytes) && bytes >= 1024)
+        {
+            return bytes;
+        }
+
+        warnings.Add($"{StreamAboveVariable}={value} is not a number of bytes of at least 1024, nor off; using {Relay.RelayOptions.DefaultStreamAboveBytes}");
+        return Relay.RelayOptions.DefaultStreamAboveBytes;
     }
 
     internal static string? ResolvePassphrase(ParseResult parse, Func<string, string?> environment, List<string> warnings)

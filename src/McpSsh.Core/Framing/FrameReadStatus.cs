@@ -14,4 +14,13 @@ public enum FrameReadStatus
     /// the rest of the line is discarded as it arrives.
     /// </summary>
     Oversized,
+
+    /// <summary>
+    /// The next bytes of a line longer than the streaming threshold (<see cref="PartLineReader"/> only); more follow.
+    /// The slice is consumed: pass it on before the pipe is advanced.
+    /// </summary>
+    Part,
+
+    /// <summary>The last bytes of a streamed line (possibly none), its newline and any CR before it removed.</summary>
+    LastPart,
 }

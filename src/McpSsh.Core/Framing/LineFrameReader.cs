@@ -119,7 +119,10 @@ public sealed class LineFrameReader
         return FrameReadStatus.Frame;
     }
 
-    private static ReadOnlySequence<byte> TrimTrailingCarriageReturn(ReadOnlySequence<byte> line)
+    /// <summary>Forgets how far the buffer was searched: the caller consumed it (a streamed line's first part).</summary>
+    internal void ForgetSearch() => _searched = 0;
+
+    internal static ReadOnlySequence<byte> TrimTrailingCarriageReturn(ReadOnlySequence<byte> line)
     {
         if (line.IsEmpty)
         {

@@ -104,6 +104,14 @@ public sealed class BackendProcess : IRemoteChannel
 
     public void SendFrame(ReadOnlySequence<byte> frame, in FrameInfo info) => _stdin.Write(frame);
 
+    public bool CanSendParts => true;
+
+    public void SendPart(ReadOnlySequence<byte> part) => _stdin.WritePart(part);
+
+    public void EndPart(ReadOnlySequence<byte> last, in FrameInfo info) => _stdin.EndLine(last);
+
+    public void AbandonPart() => _stdin.AbandonLine();
+
     public void CompleteInput()
     {
         try

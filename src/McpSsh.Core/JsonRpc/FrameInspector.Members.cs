@@ -4,7 +4,7 @@ namespace McpSsh.JsonRpc;
 
 public static partial class FrameInspector
 {
-    private enum IdShape
+    internal enum IdShape
     {
         Valid,
         Null,
@@ -13,10 +13,10 @@ public static partial class FrameInspector
         NotUtf8,
     }
 
-    private readonly record struct IdToken(IdShape Shape, string? Text);
+    internal readonly record struct IdToken(IdShape Shape, string? Text);
 
     /// <summary>What the top-level members said, and the first reason the frame is not a valid message.</summary>
-    private struct Members
+    internal struct Members
     {
         private IdToken? _id;
         private bool _hasMethod;
@@ -63,9 +63,7 @@ public static partial class FrameInspector
             if (_hasMethod || reader.TokenType != JsonTokenType.String)
             {
                 // Not a valid method, but still one JSON value: skip it whole so its members stay nested.
-                Fail(_hasMethod ? "duplicate \"method\" member" : "\"method\" must be a string");
-                _echoNull = true; // JSON-RPC: -32600 with a null id
-                _methodInvalid = true;
+                RejectMethod();
                 reader.Skip();
                 return;
             }
@@ -81,6 +79,16 @@ public static partial class FrameInspector
             {
                 _method = reader.GetString();
             }
+        }
+
+        public readonly bool HasMethod => _hasMethod;
+
+        /// <summary>A second method, or one that is not a string: the frame is rejected.</summary>
+        public void RejectMethod()
+        {
+            Fail(_hasMethod ? "duplicate \"method\" member" : "\"method\" must be a string");
+            _echoNull = true; // JSON-RPC: -32600 with a null id
+            _methodInvalid = true;
         }
 
         public readonly FrameInfo ToInfo()

@@ -18,15 +18,15 @@ namespace McpSsh.JsonRpc;
 public static partial class FrameInspector
 {
     // MCP tool schemas nest deeper than the reader's default of 64.
-    private static readonly JsonReaderOptions s_options = new() { MaxDepth = 512 };
+    internal static readonly JsonReaderOptions s_options = new() { MaxDepth = 512 };
 
-    private static ReadOnlySpan<byte> IdName => "id"u8;
-    private static ReadOnlySpan<byte> MethodName => "method"u8;
-    private static ReadOnlySpan<byte> ResultName => "result"u8;
-    private static ReadOnlySpan<byte> ErrorName => "error"u8;
-    private static ReadOnlySpan<byte> ParamsName => "params"u8;
-    private static ReadOnlySpan<byte> RequestIdName => "requestId"u8;
-    private static ReadOnlySpan<byte> CancelledMethod => "notifications/cancelled"u8;
+    internal static ReadOnlySpan<byte> IdName => "id"u8;
+    internal static ReadOnlySpan<byte> MethodName => "method"u8;
+    internal static ReadOnlySpan<byte> ResultName => "result"u8;
+    internal static ReadOnlySpan<byte> ErrorName => "error"u8;
+    internal static ReadOnlySpan<byte> ParamsName => "params"u8;
+    internal static ReadOnlySpan<byte> RequestIdName => "requestId"u8;
+    internal static ReadOnlySpan<byte> CancelledMethod => "notifications/cancelled"u8;
 
     /// <summary>Inspects a whole frame. Returns the error to answer with when it is not one JSON-RPC object.</summary>
     public static FrameInspection Inspect(ReadOnlySequence<byte> frame, bool captureMethod = false)
@@ -175,7 +175,7 @@ public static partial class FrameInspector
         return requestId;
     }
 
-    private static IdToken ReadId(ref Utf8JsonReader reader)
+    internal static IdToken ReadId(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
         {
@@ -193,7 +193,7 @@ public static partial class FrameInspector
         }
     }
 
-    private static string ParseErrorText(Exception ex) => ex switch
+    internal static string ParseErrorText(Exception ex) => ex switch
     {
         // JsonException messages carry "LineNumber: 0 | BytePositionInLine: N."; keep only the position.
         JsonException json => $"invalid JSON at byte {json.BytePositionInLine ?? 0}",

@@ -15,9 +15,10 @@ internal static class FramePump
 
     /// <returns>True when the input ended; false when the handler stopped the pump.</returns>
     /// <param name="onIdle">Called after the frames of each read are handled, before waiting for more input.</param>
-    public static async Task<bool> RunAsync(PipeReader input, long maxFrameBytes, FrameHandler handler, CancellationToken cancellationToken, Action? onIdle = null)
+    /// <param name="streamAboveBytes">Lines whose newline has not come by this many bytes are handed over in parts (<see cref="PartLineReader"/>).</param>
+    public static async Task<bool> RunAsync(PipeReader input, long maxFrameBytes, FrameHandler handler, CancellationToken cancellationToken, Action? onIdle = null, long streamAboveBytes = long.MaxValue)
     {
-        var framer = new LineFrameReader(maxFrameBytes);
+        var framer = new PartLineReader(maxFrameBytes, streamAboveBytes);
         while (true)
         {
             ReadResult result = await input.ReadAsync(cancellationToken);
@@ -35,8 +36,16 @@ internal static class FramePump
 
                 if (result.IsCompleted || result.IsCanceled)
                 {
-                    status = framer.TryReadFinal(ref buffer, out ReadOnlySequence<byte> last);
-                    return status == FrameReadStatus.NeedMoreData || handler(status, last);
+                    // A streamed line still open ends here too (its last part may be empty).
+                    while ((status = framer.TryReadFinal(ref buffer, out ReadOnlySequence<byte> last)) != FrameReadStatus.NeedMoreData)
+                    {
+                        if (!handler(status, last))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
                 }
             }
             finally

@@ -18,4 +18,16 @@ public interface IFrameSink
     void Flush()
     {
     }
+
+    /// <summary>True when the sink takes a line in parts (<see cref="WritePart"/>, <see cref="EndLine"/>, <see cref="AbandonLine"/>).</summary>
+    bool CanWriteParts => false;
+
+    /// <summary>The next bytes of a streamed line; other writers wait until it ends.</summary>
+    void WritePart(ReadOnlySequence<byte> part) => throw new NotSupportedException("this sink takes whole frames only");
+
+    /// <summary>The last bytes of the streamed line, and its newline.</summary>
+    void EndLine(ReadOnlySequence<byte> last) => Write(last);
+
+    /// <summary>Ends the open line as it is (a bare newline), so its reader rejects it; false when none was open.</summary>
+    bool AbandonLine() => false;
 }

@@ -31,6 +31,27 @@ public interface IRemoteChannel : IAsyncDisposable
     {
     }
 
+    /// <summary>True when the channel takes a host line in parts (<see cref="SendPart"/> ... <see cref="EndPart"/>).</summary>
+    bool CanSendParts => false;
+
+    /// <summary>
+    /// The next bytes of a host line still arriving (issue 16): nothing else goes to the far end until the line ends.
+    /// May block while the far end is not reading (the host's reader then waits: nothing is queued or copied).
+    /// Throws when the channel is gone.
+    /// </summary>
+    void SendPart(ReadOnlySequence<byte> part) => throw new NotSupportedException("this channel takes whole frames only");
+
+    /// <summary>
+    /// The last bytes of the line and its newline. <paramref name="info"/> is what the whole line turned out to be:
+    /// a request is in flight before its newline is sent. Throws when the channel is gone.
+    /// </summary>
+    void EndPart(ReadOnlySequence<byte> last, in FrameInfo info) => SendFrame(last, info);
+
+    /// <summary>The host's line turned out malformed or too large: the far end's line is ended so its parser rejects it.</summary>
+    void AbandonPart()
+    {
+    }
+
     /// <summary>Tells the remote there is no more input (EOF), where <see cref="CanHalfClose"/>.</summary>
     void CompleteInput();
 

@@ -8,9 +8,10 @@ namespace McpSsh.Relay;
 
 /// <summary>
 /// The one way a raw channel (an SSH shell or exec channel, ssh's stdout, a backend's stdout) delivers its output:
-/// bytes are split into lines (<see cref="LineFrameReader"/>), each line is inspected once (<see cref="FrameInspector"/>)
+/// bytes are split into lines (<see cref="PartLineReader"/>), each line is inspected once (<see cref="FrameInspector"/>)
 /// and pushed to the <see cref="IFrameReceiver"/> in order, and <see cref="IFrameReceiver.EndOfBurst"/> follows the
-/// lines of each read.
+/// lines of each read. A line past the receiver's <see cref="IFrameReceiver.StreamAboveBytes"/> is pushed in parts as
+/// it arrives, checked as it passes (<see cref="IncrementalFrameInspector"/>), so the pipe never holds it whole.
 /// </summary>
 /// <remarks>
 /// Two ways in. <see cref="ReadOnOwnThread"/> reads a blocking stream on a thread of its own, which also runs the
@@ -26,14 +27,18 @@ public sealed class RawChannelOutput
 
     private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
     private readonly IFrameReceiver _receiver;
-    private readonly LineFrameReader _framer;
+    private readonly PartLineReader _framer;
+    private readonly IncrementalFrameInspector? _check;
     private readonly TaskCompletionSource<bool> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _finished;
+    private bool _streaming;
 
     public RawChannelOutput(IFrameReceiver receiver)
     {
         _receiver = receiver;
-        _framer = new LineFrameReader(receiver.MaxFrameBytes);
+        long streamAbove = receiver.StreamAboveBytes;
+        _framer = new PartLineReader(receiver.MaxFrameBytes, streamAbove);
+        _check = streamAbove < receiver.MaxFrameBytes ? new IncrementalFrameInspector(receiver.MaxFrameBytes, captureMethod: true) : null;
     }
 
     /// <summary>True when the output ended, false when the receiver stopped it; faulted when the receiver threw.</summary>
@@ -122,6 +127,11 @@ public sealed class RawChannelOutput
 
         if (!_pipe.Reader.TryRead(out ReadResult read))
         {
+            if (final && _framer.InStreamedLine)
+            {
+                _receiver.OnLineCut(); // every byte of the line was passed on; its newline never came
+            }
+
             return true;
         }
 
@@ -135,7 +145,13 @@ public sealed class RawChannelOutput
                 going = Hand(status, frame);
             }
 
-            if (going && final && (status = _framer.TryReadFinal(ref buffer, out ReadOnlySequence<byte> last)) != FrameReadStatus.NeedMoreData)
+            if (going && final && _framer.InStreamedLine)
+            {
+                // The output ended inside a streamed line: the link was lost mid-message, not a last line.
+                buffer = buffer.Slice(buffer.End);
+                _receiver.OnLineCut();
+            }
+            else if (going && final && (status = _framer.TryReadFinal(ref buffer, out ReadOnlySequence<byte> last)) != FrameReadStatus.NeedMoreData)
             {
                 going = Hand(status, last);
             }
@@ -160,9 +176,29 @@ public sealed class RawChannelOutput
         return going;
     }
 
-    private bool Hand(FrameReadStatus status, ReadOnlySequence<byte> frame) => status == FrameReadStatus.Oversized
-        ? _receiver.OnOversized(frame)
-        : _receiver.OnFrame(frame, FrameInspector.Inspect(frame, captureMethod: true));
+    private bool Hand(FrameReadStatus status, ReadOnlySequence<byte> frame)
+    {
+        switch (status)
+        {
+            case FrameReadStatus.Oversized:
+                return _receiver.OnOversized(frame);
+            case FrameReadStatus.Part:
+                if (!_streaming)
+                {
+                    _streaming = true;
+                    _check!.Reset();
+                }
+
+                _check!.Feed(frame);
+                return _receiver.OnPart(frame, _check);
+            case FrameReadStatus.LastPart:
+                _streaming = false;
+                _check!.Feed(frame);
+                return _receiver.OnLastPart(frame, _check, _check.Complete());
+            default:
+                return _receiver.OnFrame(frame, FrameInspector.Inspect(frame, captureMethod: true));
+        }
+    }
 
     private void Finish(bool ended)
     {

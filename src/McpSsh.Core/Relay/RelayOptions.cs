@@ -17,6 +17,15 @@ public sealed record RelayOptions
     /// </summary>
     public TimeSpan? FirstFrameTimeout { get; init; }
 
+    /// <summary>
+    /// Above this many bytes a frame is forwarded as it arrives, in parts, instead of whole (issue 16), so memory
+    /// depends on buffer sizes, not message size. <see cref="long.MaxValue"/> turns streaming off.
+    /// </summary>
+    public long StreamAboveBytes { get; init; } = DefaultStreamAboveBytes;
+
+    /// <summary>The streaming threshold: measured in docs/benchmarks.md (issue 16).</summary>
+    public const long DefaultStreamAboveBytes = 256 * 1024;
+
     /// <summary>The client's --allow-tools / --deny-tools: applied by <see cref="ToolFilterStage"/>; null lets every tool through.</summary>
     public Filtering.ToolFilter? ToolFilter { get; init; }
 }

@@ -13,7 +13,9 @@ public sealed partial class RelaySession
         try
         {
             // After each read's frames the channel may send what it held back, in one write.
-            return await FramePump.RunAsync(_hostInput, _options.MaxFrameBytes, OnHostFrame, stop, _channel.EndOfBurst);
+            // A long line goes on in parts as it arrives, when the channel takes parts and no tool filter needs it whole.
+            long streamAbove = _tools is null && _channel.CanSendParts ? _options.StreamAboveBytes : long.MaxValue;
+            return await FramePump.RunAsync(_hostInput, _options.MaxFrameBytes, OnHostFrame, stop, _channel.EndOfBurst, streamAbove);
         }
         catch (OperationCanceledException)
         {
@@ -28,6 +30,11 @@ public sealed partial class RelaySession
 
     private bool OnHostFrame(FrameReadStatus status, ReadOnlySequence<byte> frame)
     {
+        if (status is FrameReadStatus.Part or FrameReadStatus.LastPart)
+        {
+            return OnHostPart(status, frame);
+        }
+
         if (status == FrameReadStatus.Oversized)
         {
             string? id = FrameInspector.TryRecoverId(frame);

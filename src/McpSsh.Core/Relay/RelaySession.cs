@@ -122,6 +122,8 @@ public sealed partial class RelaySession
             return new RelayResult(RelayOutcome.HostWriteFailed, $"writing to the host failed: {_hostWriteError.Message}", 0);
         }
 
+        // A streamed line the remote left open (its pump did not end in time) must not hold the error answers back.
+        _hostOutput.AbandonLine();
         _logger.LogRemoteEnded(_options.Endpoint, reason);
         int failed = FailInFlight($"connection to {_options.Endpoint} closed: {reason}");
         return new RelayResult(RelayOutcome.RemoteClosed, reason, failed);

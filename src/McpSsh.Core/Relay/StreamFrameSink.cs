@@ -12,17 +12,18 @@ namespace McpSsh.Relay;
 /// writes also wakes the reader twice, once for a partial line. Frames written with <see cref="WriteHeld"/>
 /// gather up to the same size until <see cref="Flush"/> or the next <see cref="Write"/>.
 /// </remarks>
-public sealed class StreamFrameSink(Stream stream) : IFrameSink
+public sealed partial class StreamFrameSink(Stream stream) : IFrameSink
 {
     private const int CoalesceBytes = 64 * 1024;
     private static readonly byte[] s_newline = "\n"u8.ToArray();
-    private readonly Lock _lock = new();
+    private readonly object _lock = new(); // a Monitor: writers wait on it while a streamed line is open
     private readonly ArrayBufferWriter<byte> _lines = new(4096);
 
     public void Write(ReadOnlySequence<byte> frame)
     {
         lock (_lock)
         {
+            WaitForLineLocked();
             WriteHeldLocked(frame);
             WriteGatheredLocked();
         }
@@ -32,6 +33,7 @@ public sealed class StreamFrameSink(Stream stream) : IFrameSink
     {
         lock (_lock)
         {
+            WaitForLineLocked();
             WriteHeldLocked(frame);
         }
     }
@@ -40,6 +42,11 @@ public sealed class StreamFrameSink(Stream stream) : IFrameSink
     {
         lock (_lock)
         {
+            if (_lineOpen)
+            {
+                return; // nothing is gathered while a line is open: it was written before the line began
+            }
+
             WriteGatheredLocked();
         }
     }
@@ -49,6 +56,7 @@ public sealed class StreamFrameSink(Stream stream) : IFrameSink
     {
         lock (_lock)
         {
+            WaitForLineLocked();
             stream.Dispose();
         }
     }

@@ -25,9 +25,10 @@ internal sealed partial class LinkWriter
             if (!_closed)
             {
                 QueueBurstLocked();
-                _queue.Enqueue((s_endOfInput, 0));
+                FlushHeldLocked();
+                _queue.Enqueue((s_endOfInput, 0, Queued.Frame));
                 _closed = true;
-                Monitor.Pulse(_gate);
+                Monitor.PulseAll(_gate); // the writer thread, or a host thread waiting to stream a line
             }
         }
     }
@@ -38,12 +39,14 @@ internal sealed partial class LinkWriter
         lock (_gate)
         {
             _closed = true;
-            while (_queue.TryDequeue(out (byte[] Buffer, int Length) dropped))
+            while (_queue.TryDequeue(out (byte[] Buffer, int Length, Queued Kind) dropped))
             {
                 Return(dropped.Buffer);
             }
 
-            Monitor.Pulse(_gate);
+            DropHeldLocked();
+
+            Monitor.PulseAll(_gate); // the writer thread, or a host thread waiting to stream a line
         }
     }
 
@@ -62,14 +65,14 @@ internal sealed partial class LinkWriter
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(checked((int)frame.Length));
         frame.CopyTo(buffer);
-        _queue.Enqueue((buffer, (int)frame.Length));
-        Monitor.Pulse(_gate);
+        (_lineOpen ? _held : _queue).Enqueue((buffer, (int)frame.Length, Queued.Frame)); // nothing goes inside a streamed line
+        Monitor.PulseAll(_gate); // the writer thread, or a host thread waiting to stream a line
     }
 
     private void Run()
     {
         var batch = new ArrayBufferWriter<byte>(BatchBytes);
-        var taken = new List<(byte[] Buffer, int Length)>();
+        var taken = new List<(byte[] Buffer, int Length, Queued Kind)>();
         while (true)
         {
             lock (_gate)
@@ -97,9 +100,16 @@ internal sealed partial class LinkWriter
                     return;
                 }
 
-                ReadOnlySequence<byte> bytes = Join(taken, batch);
-                Interlocked.Add(ref _sentSinceHeard, bytes.Length + 1);
-                ok = TryWrite(bytes);
+                if (taken[0].Kind != Queued.Frame)
+                {
+                    ok = TryWritePart(taken[0]);
+                }
+                else
+                {
+                    ReadOnlySequence<byte> bytes = Join(taken, batch);
+                    Interlocked.Add(ref _sentSinceHeard, bytes.Length + 1);
+                    ok = TryWrite(bytes);
+                }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -109,7 +119,7 @@ internal sealed partial class LinkWriter
             }
             finally
             {
-                foreach ((byte[] buffer, _) in taken)
+                foreach ((byte[] buffer, _, _) in taken)
                 {
                     Return(buffer);
                 }
@@ -118,6 +128,7 @@ internal sealed partial class LinkWriter
                 lock (_gate)
                 {
                     _writing = false;
+                    Monitor.PulseAll(_gate); // a host thread may wait to stream a line
                 }
             }
 
@@ -129,20 +140,20 @@ internal sealed partial class LinkWriter
     }
 
     /// <summary>Under the lock: the next frame, plus the small ones queued right behind it (never past the end of input).</summary>
-    private void TakeBatch(List<(byte[] Buffer, int Length)> taken)
+    private void TakeBatch(List<(byte[] Buffer, int Length, Queued Kind)> taken)
     {
-        (byte[] Buffer, int Length) first = _queue.Dequeue();
+        (byte[] Buffer, int Length, Queued Kind) first = _queue.Dequeue();
         taken.Add(first);
         int bytes = first.Length;
-        while (!ReferenceEquals(first.Buffer, s_endOfInput) && _queue.TryPeek(out (byte[] Buffer, int Length) next)
-            && !ReferenceEquals(next.Buffer, s_endOfInput) && bytes + 1 + next.Length <= BatchBytes)
+        while (first.Kind == Queued.Frame && !ReferenceEquals(first.Buffer, s_endOfInput) && _queue.TryPeek(out (byte[] Buffer, int Length, Queued Kind) next)
+            && next.Kind == Queued.Frame && !ReferenceEquals(next.Buffer, s_endOfInput) && bytes + 1 + next.Length <= BatchBytes)
         {
             taken.Add(_queue.Dequeue());
             bytes += 1 + next.Length;
         }
     }
 
-    private static ReadOnlySequence<byte> Join(List<(byte[] Buffer, int Length)> frames, ArrayBufferWriter<byte> batch)
+    private static ReadOnlySequence<byte> Join(List<(byte[] Buffer, int Length, Queued Kind)> frames, ArrayBufferWriter<byte> batch)
     {
         if (frames.Count == 1)
         {

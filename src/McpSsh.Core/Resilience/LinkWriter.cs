@@ -33,7 +33,7 @@ internal sealed partial class LinkWriter
     private const long InlineBudgetBytes = 32 * 1024;
     private static readonly byte[] s_endOfInput = [];
 
-    private readonly Queue<(byte[] Buffer, int Length)> _queue = new();
+    private readonly Queue<(byte[] Buffer, int Length, Queued Kind)> _queue = new();
     private readonly object _gate = new();
     private readonly IRemoteChannel _link;
     private readonly Action<string> _failed;
@@ -131,16 +131,13 @@ internal sealed partial class LinkWriter
             (_burst, _bursting) = (_bursting, _burst); // what is being written is no longer held back
         }
 
-        bool ok = TryWrite(new ReadOnlySequence<byte>(_bursting.WrittenMemory));
+        _ = TryWrite(new ReadOnlySequence<byte>(_bursting.WrittenMemory));
         _bursting.ResetWrittenCount();
         lock (_gate)
         {
             Interlocked.Exchange(ref _inlineSince, 0);
             _writing = false;
-            if (ok && _queue.Count > 0)
-            {
-                Monitor.Pulse(_gate);
-            }
+            Monitor.PulseAll(_gate); // the writer thread, or a host thread waiting to stream a line
         }
     }
 

@@ -64,14 +64,35 @@ public sealed partial class ResilientChannel
         public bool OnOversized(ReadOnlySequence<byte> head) => owner.OnLinkOversized(generation, head);
 
         public void EndOfBurst() => owner.EndOfOutputBurst();
+
+        public long StreamAboveBytes => owner._receiver?.StreamAboveBytes ?? long.MaxValue;
+
+        public bool OnPart(ReadOnlySequence<byte> part, IncrementalFrameInspector check) => owner.OnLinkPart(generation, part, check);
+
+        public bool OnLastPart(ReadOnlySequence<byte> last, IncrementalFrameInspector check, in FrameInspection verdict) =>
+            owner.OnLinkLastPart(generation, last, check, verdict);
+
+        public void OnLineCut() => owner.CutOutputLine(generation);
     }
 
-    /// <summary>One of our own frames (an error, a list_changed): on its own, so it goes to the host at once.</summary>
+    /// <summary>
+    /// One of our own frames (an error, a list_changed): on its own, so it goes to the host at once; or, while a
+    /// streamed line is open, after it (the host's line must not be split by it).
+    /// </summary>
     private void WriteOutput(byte[] frame)
     {
-        var bytes = new ReadOnlySequence<byte>(frame);
-        WriteOutput(bytes, FrameInspector.Inspect(bytes, captureMethod: true));
-        EndOfOutputBurst();
+        lock (_outputLock)
+        {
+            if (_outputLineOpen)
+            {
+                _heldOwnFrames.Add(frame);
+                return;
+            }
+
+            var bytes = new ReadOnlySequence<byte>(frame);
+            WriteOutput(bytes, FrameInspector.Inspect(bytes, captureMethod: true));
+            EndOfOutputBurst();
+        }
     }
 
     /// <summary>The frames a link read brought are all handed over: what the relay held back goes to the host.</summary>

@@ -63,6 +63,14 @@ internal sealed class ShellChannel : IRemoteChannel
 
     public void SendFrame(ReadOnlySequence<byte> frame, in FrameInfo info) => _input.Write(frame);
 
+    public bool CanSendParts => true;
+
+    public void SendPart(ReadOnlySequence<byte> part) => _input.WritePart(part);
+
+    public void EndPart(ReadOnlySequence<byte> last, in FrameInfo info) => _input.EndLine(last);
+
+    public void AbandonPart() => _input.AbandonLine();
+
     public Task<bool> DeliverOutputAsync(IFrameReceiver receiver)
     {
         var output = new RawChannelOutput(receiver);

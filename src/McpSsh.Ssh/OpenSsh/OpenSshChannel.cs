@@ -58,6 +58,14 @@ internal sealed class OpenSshChannel : IRemoteChannel
 
     public void SendFrame(ReadOnlySequence<byte> frame, in FrameInfo info) => _input.Write(frame);
 
+    public bool CanSendParts => true;
+
+    public void SendPart(ReadOnlySequence<byte> part) => _input.WritePart(part);
+
+    public void EndPart(ReadOnlySequence<byte> last, in FrameInfo info) => _input.EndLine(last);
+
+    public void AbandonPart() => _input.AbandonLine();
+
     public void CompleteInput() => _input.Close();
 
     public async ValueTask DisposeAsync()

@@ -147,6 +147,14 @@ public sealed class RawMcpSsh : IAsyncDisposable
         return doc.RootElement.Clone();
     }
 
+    /// <summary>The next stdout line as it is (a streamed line ended mid-way is not JSON).</summary>
+    public async Task<string> ReadLineAsync()
+    {
+        string? line = await _process.StandardOutput.ReadLineAsync().WaitAsync(McpSshRun.Timeout);
+        Assert.NotNull(line);
+        return line;
+    }
+
     /// <summary>The next response (result or error), skipping the notifications a server may send at any time.</summary>
     public async Task<JsonElement> ReadResponseAsync()
     {

@@ -95,7 +95,7 @@ public class ClientSettingsTests
     {
         Assert.Equal("from-env", Parse(n => n == "MCP_SSH_PASSPHRASE" ? "from-env" : null).Ssh.Passphrase);
 
-        ClientSettings inline = Parse(n => "from-env", "--passphrase", "inline");
+        ClientSettings inline = Parse(n => n == "MCP_SSH_PASSPHRASE" ? "from-env" : null, "--passphrase", "inline");
         Assert.Equal("inline", inline.Ssh.Passphrase);
         Assert.Contains(inline.Warnings, w => w.Contains("visible to other users in process lists"));
 
@@ -103,7 +103,7 @@ public class ClientSettingsTests
         try
         {
             File.WriteAllText(file, "from-file\nsecond line ignored\n");
-            ClientSettings fromFile = Parse(n => "from-env", "--passphrase-file", file);
+            ClientSettings fromFile = Parse(n => n == "MCP_SSH_PASSPHRASE" ? "from-env" : null, "--passphrase-file", file);
             Assert.Equal("from-file", fromFile.Ssh.Passphrase);
             Assert.Empty(fromFile.Warnings);
         }

@@ -54,6 +54,47 @@ internal sealed class InMemoryChannel(bool canHalfClose) : IRemoteChannel
         }
     }
 
+    /// <summary>Opt in to taking host lines in parts (issue 16); the far end sees an abandoned line as it was cut.</summary>
+    public bool TakesParts { get; init; }
+
+    private readonly StringBuilder _partLine = new();
+
+    public bool CanSendParts => TakesParts;
+
+    public void SendPart(ReadOnlySequence<byte> part)
+    {
+        WriteStarted.Release();
+        WriteGate?.Wait(TimeSpan.FromSeconds(10));
+        lock (_partLine)
+        {
+            _partLine.Append(Encoding.UTF8.GetString(part));
+        }
+    }
+
+    public void EndPart(ReadOnlySequence<byte> last, in FrameInfo info)
+    {
+        string line;
+        lock (_partLine)
+        {
+            line = _partLine.Append(Encoding.UTF8.GetString(last)).ToString();
+            _partLine.Clear();
+        }
+
+        SendFrame(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(line)), info);
+    }
+
+    public void AbandonPart()
+    {
+        string line;
+        lock (_partLine)
+        {
+            line = _partLine.ToString();
+            _partLine.Clear();
+        }
+
+        SendFrame(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(line)), default);
+    }
+
     public TaskCompletionSource InputCompleted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void CompleteInput()
@@ -79,6 +120,9 @@ internal sealed class InMemoryChannel(bool canHalfClose) : IRemoteChannel
 
         await _remoteOutput.Writer.WriteAsync(Encoding.UTF8.GetBytes(text));
     }
+
+    /// <summary>Raw bytes from the remote (they need not be UTF-8).</summary>
+    public async Task RemoteWritesAsync(byte[] bytes) => await _remoteOutput.Writer.WriteAsync(bytes);
 
     public void RemoteEnds() => _remoteOutput.Writer.Complete();
 

@@ -1,0 +1,102 @@
+using System.Text.Unicode;
+
+namespace McpSsh.JsonRpc;
+
+/// <summary>
+/// Checks UTF-8 as bytes pass, part by part: a character split across parts is reassembled in a 4-byte carry,
+/// so no part boundary causes a false alarm (the streaming twin of <see cref="Utf8Validator"/>).
+/// </summary>
+internal struct Utf8Tracker
+{
+    private uint _carry; // up to 3 bytes of an unfinished character, first byte lowest
+    private int _carried;
+
+    /// <summary>True once a byte sequence was seen that is not UTF-8 (sticky until <see cref="Reset"/>).</summary>
+    public bool Invalid { get; private set; }
+
+    public void Reset() => this = default;
+
+    public void Feed(ReadOnlySpan<byte> span)
+    {
+        if (Invalid || span.IsEmpty)
+        {
+            return;
+        }
+
+        if (_carried > 0)
+        {
+            Span<byte> character = stackalloc byte[4];
+            for (int i = 0; i < _carried; i++)
+            {
+                character[i] = (byte)(_carry >> (8 * i));
+            }
+
+            int need = SequenceLength(character[0]) - _carried;
+            if (need > span.Length)
+            {
+                span.CopyTo(character[_carried..]);
+                Keep(character[..(_carried + span.Length)]);
+                return;
+            }
+
+            span[..need].CopyTo(character[_carried..]);
+            if (!Utf8.IsValid(character[..(_carried + need)]))
+            {
+                Invalid = true;
+                return;
+            }
+
+            span = span[need..];
+            _carried = 0;
+        }
+
+        int tail = IncompleteTailLength(span);
+        if (!Utf8.IsValid(span[..^tail]))
+        {
+            Invalid = true;
+            return;
+        }
+
+        Keep(span[^tail..]);
+    }
+
+    /// <summary>At the end of the frame: an unfinished character is invalid.</summary>
+    public void Finish() => Invalid |= _carried > 0;
+
+    private void Keep(ReadOnlySpan<byte> bytes)
+    {
+        _carry = 0;
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            _carry |= (uint)bytes[i] << (8 * i);
+        }
+
+        _carried = bytes.Length;
+    }
+
+    /// <summary>How many bytes at the end start a character that continues in the next part (0 to 3).</summary>
+    private static int IncompleteTailLength(ReadOnlySpan<byte> span)
+    {
+        for (int i = 1; i <= Math.Min(3, span.Length); i++)
+        {
+            byte b = span[^i];
+            if ((b & 0xC0) == 0x80)
+            {
+                continue;
+            }
+
+            return SequenceLength(b) > i ? i : 0;
+        }
+
+        return 0;
+    }
+
+    // Invalid lead bytes count as 1 so that validation of the carried bytes fails.
+    private static int SequenceLength(byte lead) => lead switch
+    {
+        >= 0xC2 and <= 0xDF => 2,
+        >= 0xE0 and <= 0xEF => 3,
+        >= 0xF0 and <= 0xF4 => 4,
+        _ => 1,
+    };
+}

@@ -1,0 +1,134 @@
+using System.Buffers;
+using McpSsh.JsonRpc;
+using McpSsh.Relay;
+
+namespace McpSsh.Resilience;
+
+// A link's long lines, pushed in parts (issue 16), go on to the relay part by part. None of them is ours: the
+// relay's own traffic (keepalive, replay answers, an echo of them) is far below the streaming threshold, so the
+// private-id and listen-acknowledgement routing only ever looks at whole frames. Our own frames that come while a
+// streamed line is open wait until it ends, so they never land inside the host's line.
+public sealed partial class ResilientChannel
+{
+    private readonly List<byte[]> _heldOwnFrames = [];
+    private bool _outputLineOpen;
+    private int _outputLineGeneration;
+
+    private bool OnLinkPart(int generation, ReadOnlySequence<byte> part, IncrementalFrameInspector check)
+    {
+        if (!Heard(generation))
+        {
+            CutOutputLine(generation);
+            return false;
+        }
+
+        lock (_outputLock)
+        {
+            if (_outputCompleted || _receiver is null)
+            {
+                return true;
+            }
+
+            _outputLineOpen = true;
+            _outputLineGeneration = generation;
+            Interlocked.Increment(ref _delivering);
+            try
+            {
+                if (!_receiver.OnPart(part, check))
+                {
+                    _outputCompleted = true; // the host is gone
+                    _delivered.TrySetResult(false);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _delivering);
+            }
+        }
+
+        return true;
+    }
+
+    private bool OnLinkLastPart(int generation, ReadOnlySequence<byte> last, IncrementalFrameInspector check, in FrameInspection verdict)
+    {
+        if (!Heard(generation))
+        {
+            CutOutputLine(generation);
+            return false;
+        }
+
+        if (verdict.IsValid && !check.IsOversized)
+        {
+            if (verdict.Info.Kind == FrameKind.Response)
+            {
+                NoteAnswer(verdict.Info, default); // not kept whole: an initialize answer this long is not replayed
+            }
+        }
+        else if ((check.IsOversized ? check.RecoveredId : verdict.Info.Id) is { } id)
+        {
+            Replay.Listens.Close(id); // the relay answers its request (the one in-flight table), so it is over for the host
+        }
+
+        lock (_outputLock)
+        {
+            if (_outputCompleted || _receiver is null)
+            {
+                _outputLineOpen = false;
+                return true;
+            }
+
+            Interlocked.Increment(ref _delivering);
+            try
+            {
+                if (!_receiver.OnLastPart(last, check, verdict))
+                {
+                    _outputCompleted = true;
+                    _delivered.TrySetResult(false);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _delivering);
+            }
+
+            EndOutputLineLocked();
+        }
+
+        return true;
+    }
+
+    /// <summary>The link's output ended (or was refused) inside a streamed line: the relay ends the host's line.</summary>
+    private void CutOutputLine(int generation)
+    {
+        lock (_outputLock)
+        {
+            if (!_outputLineOpen || _outputLineGeneration != generation)
+            {
+                return;
+            }
+
+            if (!_outputCompleted && _receiver is not null)
+            {
+                _receiver.OnLineCut();
+            }
+
+            EndOutputLineLocked();
+        }
+    }
+
+    private void EndOutputLineLocked()
+    {
+        _outputLineOpen = false;
+        if (_heldOwnFrames.Count == 0)
+        {
+            return;
+        }
+
+        byte[][] held = [.. _heldOwnFrames];
+        _heldOwnFrames.Clear();
+        foreach (byte[] frame in held)
+        {
+            WriteOutput(frame);
+        }
+    }
+}
