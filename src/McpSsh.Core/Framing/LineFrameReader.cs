@@ -59,7 +59,8 @@ public sealed class LineFrameReader
 
             if (newline is null)
             {
-                if (buffer.Length > MaxFrameBytes)
+                // A CR at the very end may be the CR of a CRLF, which is not part of the frame (as PartLineReader counts).
+                if (buffer.Length > MaxFrameBytes && (buffer.Length > MaxFrameBytes + 1 || TrimTrailingCarriageReturn(buffer).Length > MaxFrameBytes))
                 {
                     // Hand back the head for id recovery and drop the rest as it comes.
                     frame = buffer.Slice(0, Math.Min(buffer.Length, OversizedPeekBytes));
@@ -78,13 +79,14 @@ public sealed class LineFrameReader
             ReadOnlySequence<byte> line = buffer.Slice(0, newline.Value);
             buffer = buffer.Slice(buffer.GetPosition(1, newline.Value));
 
+            // The limit is on the frame: a CRLF's CR is not counted, so a frame ends the same way with LF or CRLF.
+            line = TrimTrailingCarriageReturn(line);
             if (line.Length > MaxFrameBytes)
             {
                 frame = line.Slice(0, Math.Min(line.Length, OversizedPeekBytes));
                 return FrameReadStatus.Oversized;
             }
 
-            line = TrimTrailingCarriageReturn(line);
             if (IsBlank(line))
             {
                 continue;

@@ -65,9 +65,16 @@ public sealed partial class IncrementalFrameInspector
     /// </summary>
     public string? RecoveredId => _recovered;
 
+    /// <summary>
+    /// True once the top-level object's closing brace was fed: from there on only whitespace may follow. A streamed
+    /// line holds that brace back until its end is known (<see cref="McpSsh.Relay.StreamedLineHold"/>).
+    /// </summary>
+    public bool ValueClosed { get; private set; }
+
     /// <summary>Starts over for the next frame.</summary>
     public void Reset()
     {
+        ValueClosed = false;
         Length = 0;
         _carried = 0;
         _state = new JsonReaderState(FrameInspector.s_options);
@@ -178,6 +185,7 @@ public sealed partial class IncrementalFrameInspector
         {
             while (_parsing && reader.Read())
             {
+                ValueClosed |= reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0;
                 OnToken(ref reader);
                 _lastToken = reader.TokenType;
             }

@@ -47,7 +47,10 @@ public interface IRemoteChannel : IAsyncDisposable
     /// </summary>
     void EndPart(ReadOnlySequence<byte> last, in FrameInfo info) => SendFrame(last, info);
 
-    /// <summary>The host's line turned out malformed or too large: the far end's line is ended so its parser rejects it.</summary>
+    /// <summary>
+    /// The host's line turned out malformed or too large: the far end's line is ended so its parser rejects it (what
+    /// was sent lacks at least the object's closing brace, which the relay holds back: <see cref="StreamedLineHold"/>).
+    /// </summary>
     void AbandonPart()
     {
     }

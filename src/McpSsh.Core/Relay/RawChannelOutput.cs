@@ -129,7 +129,12 @@ public sealed class RawChannelOutput
         {
             if (final && _framer.InStreamedLine)
             {
-                _receiver.OnLineCut(); // every byte of the line was passed on; its newline never came
+                ReadOnlySequence<byte> none = default; // every byte of the line was passed on; its newline never came
+                if (!EndStreamedLine(ref none))
+                {
+                    Finish(false);
+                    return false;
+                }
             }
 
             return true;
@@ -147,9 +152,7 @@ public sealed class RawChannelOutput
 
             if (going && final && _framer.InStreamedLine)
             {
-                // The output ended inside a streamed line: the link was lost mid-message, not a last line.
-                buffer = buffer.Slice(buffer.End);
-                _receiver.OnLineCut();
+                going = EndStreamedLine(ref buffer);
             }
             else if (going && final && (status = _framer.TryReadFinal(ref buffer, out ReadOnlySequence<byte> last)) != FrameReadStatus.NeedMoreData)
             {
@@ -174,6 +177,27 @@ public sealed class RawChannelOutput
         }
 
         return going;
+    }
+
+    /// <summary>
+    /// The output ended inside a streamed line. When its bytes make a whole, valid frame it was the output's last
+    /// line without a newline (a server that writes its last answer and exits), delivered once as a short one is by
+    /// <see cref="LineFrameReader.TryReadFinal"/>; otherwise the link was lost mid-message and the line is cut.
+    /// </summary>
+    private bool EndStreamedLine(ref ReadOnlySequence<byte> buffer)
+    {
+        _framer.TryReadFinal(ref buffer, out ReadOnlySequence<byte> last);
+        _streaming = false;
+        _check!.Feed(last);
+        FrameInspection verdict = _check.Complete();
+        if (verdict.IsValid && !_check.IsOversized)
+        {
+            return _receiver.OnLastPart(last, _check, verdict);
+        }
+
+        buffer = buffer.Slice(buffer.End);
+        _receiver.OnLineCut();
+        return true;
     }
 
     private bool Hand(FrameReadStatus status, ReadOnlySequence<byte> frame)

@@ -6,19 +6,24 @@ using Microsoft.Extensions.Logging;
 namespace McpSsh.Relay;
 
 // The host's long lines, in parts (issue 16): each part goes to the channel as it arrives while the line can
-// still be valid; once it cannot, the far end's line is ended there (its parser rejects it) and the host gets
-// the usual error for the line's id. A request is in flight before its last part and newline are sent.
+// still be valid; once it cannot, the far end's line is ended there (its parser rejects it: the object's closing
+// brace is held back until the line's end is known, see StreamedLineHold) and the host gets the usual error for
+// the line's id. A blank line is skipped. A request is in flight before its last part and newline are sent.
 public sealed partial class RelaySession
 {
     private IncrementalFrameInspector? _hostCheck;
+    private readonly StreamedLineHold _hostHold = new();
     private StreamedLine _hostLine;
+    private bool _hostLineBegun;
 
     private bool OnHostPart(FrameReadStatus status, ReadOnlySequence<byte> part)
     {
         IncrementalFrameInspector check = _hostCheck ??= new IncrementalFrameInspector(_options.MaxFrameBytes, captureMethod: true);
-        if (_hostLine == StreamedLine.None)
+        if (!_hostLineBegun)
         {
             check.Reset();
+            _hostHold.Reset();
+            _hostLineBegun = true;
         }
 
         check.Feed(part);
@@ -34,13 +39,26 @@ public sealed partial class RelaySession
                 return AbandonChannelLine();
             }
 
+            ReadOnlySequence<byte> pass = _hostHold.Pass(part, check);
+            if (pass.IsEmpty)
+            {
+                return true; // leading whitespace, or what follows the held closing brace
+            }
+
             _hostLine = StreamedLine.Open;
-            return ChannelWrite(() => _channel.SendPart(part));
+            return ChannelWrite(() => _channel.SendPart(pass));
         }
 
         FrameInspection verdict = check.Complete();
         StreamedLine line = _hostLine;
         _hostLine = StreamedLine.None;
+        _hostLineBegun = false;
+        if (_hostHold.IsBlankLine(part) && !check.IsOversized)
+        {
+            return true; // a blank line is skipped, as a short one is
+        }
+
+        ReadOnlySequence<byte> tail = _hostHold.Last(part);
         if (line != StreamedLine.Dropped && !check.IsOversized && verdict.IsValid)
         {
             FrameInfo info = verdict.Info;
@@ -55,7 +73,7 @@ public sealed partial class RelaySession
                 InFlight.Add(info.Id!, longLived: info.Method == McpMethods.Listen); // before the newline goes
             }
 
-            return ChannelWrite(() => _channel.EndPart(part, info));
+            return ChannelWrite(() => _channel.EndPart(tail, info));
         }
 
         if (line == StreamedLine.Open && !ChannelWrite(_channel.AbandonPart))

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace McpSsh.Relay;
 
 // The channel's long lines, pushed in parts (issue 16): each part goes on to the host as it arrives while the
-// line can still be valid; once it cannot, the host's line is ended there (its parser rejects it) and the
-// request it answered gets the usual error at the end of the line, when its id is known.
+// line can still be valid; once it cannot, the host's line is ended there (its parser rejects it: the object's
+// closing brace is held back until the line's end is known, see StreamedLineHold) and the request it answered
+// gets the usual error at the end of the line, when its id is known. A blank line is skipped.
 public sealed partial class RelaySession
 {
     private enum StreamedLine
@@ -16,6 +17,7 @@ public sealed partial class RelaySession
         Dropped, // doomed before or after parts went: nothing more goes
     }
 
+    private readonly StreamedLineHold _remoteHold = new();
     private StreamedLine _remoteLine;
 
     /// <summary>
@@ -42,17 +44,31 @@ public sealed partial class RelaySession
             return true;
         }
 
+        ReadOnlySequence<byte> pass = _remoteHold.Pass(part, check);
+        if (pass.IsEmpty)
+        {
+            return true; // leading whitespace, or what follows the held closing brace
+        }
+
         _remoteLine = StreamedLine.Open;
-        return HostWrite(() => _hostOutput.WritePart(part));
+        return HostWrite(() => _hostOutput.WritePart(pass));
     }
 
     bool IFrameReceiver.OnLastPart(ReadOnlySequence<byte> last, IncrementalFrameInspector check, in FrameInspection verdict)
     {
         StreamedLine line = _remoteLine;
         _remoteLine = StreamedLine.None;
+        bool blank = _remoteHold.IsBlankLine(last);
+        ReadOnlySequence<byte> tail = _remoteHold.Last(last);
+        _remoteHold.Reset();
         if (_hostWriteError is not null)
         {
             return false;
+        }
+
+        if (blank && !check.IsOversized)
+        {
+            return true; // a blank line is skipped, as a short one is
         }
 
         if (line != StreamedLine.Dropped && !check.IsOversized && verdict.IsValid)
@@ -68,7 +84,7 @@ public sealed partial class RelaySession
                 InFlight.Remove(info.Id!);
             }
 
-            return HostWrite(() => _hostOutput.EndLine(last));
+            return HostWrite(() => _hostOutput.EndLine(tail));
         }
 
         if (line == StreamedLine.Open)
@@ -96,6 +112,7 @@ public sealed partial class RelaySession
         }
 
         _remoteLine = StreamedLine.None;
+        _remoteHold.Reset();
     }
 
     private void DropHostLine()

@@ -5,7 +5,9 @@ namespace McpSsh.Relay;
 /// <summary>
 /// A line written in parts (a streamed frame): while it is open, whole frames from other writers (error
 /// answers, list_changed, replays) wait until it ends, so they never land inside it. A line given up
-/// half-way is ended with a bare newline, which makes the reader's parser reject what it got.
+/// half-way is ended with a bare newline, which makes the reader's parser reject what it got: the relay never
+/// writes a top-level object's closing brace into a line before the line's end is known (<see cref="StreamedLineHold"/>),
+/// so what an abandoned line holds is never a whole JSON text.
 /// </summary>
 /// <remarks>
 /// One writer streams at a time and it is the relay's pump for this direction; it must end or abandon its line
@@ -68,7 +70,8 @@ public sealed partial class StreamFrameSink
     }
 
     /// <summary>
-    /// Gives up the open line: a newline ends it as it is, so the far end's parser rejects the truncated message.
+    /// Gives up the open line: a newline ends it as it is, so the far end's parser rejects the truncated message (it
+    /// lacks at least its closing brace: see <see cref="StreamedLineHold"/>).
     /// Returns false when no line was open. A broken stream is not an error here (the line is gone with it).
     /// </summary>
     public bool AbandonLine()
