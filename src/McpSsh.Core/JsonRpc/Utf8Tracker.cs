@@ -31,7 +31,7 @@ internal struct Utf8Tracker
                 character[i] = (byte)(_carry >> (8 * i));
             }
 
-            int need = SequenceLength(character[0]) - _carried;
+            int need = Utf8Validator.SequenceLength(character[0]) - _carried;
             if (need > span.Length)
             {
                 span.CopyTo(character[_carried..]);
@@ -50,7 +50,7 @@ internal struct Utf8Tracker
             _carried = 0;
         }
 
-        int tail = IncompleteTailLength(span);
+        int tail = Utf8Validator.IncompleteTailLength(span);
         if (!Utf8.IsValid(span[..^tail]))
         {
             Invalid = true;
@@ -73,30 +73,4 @@ internal struct Utf8Tracker
 
         _carried = bytes.Length;
     }
-
-    /// <summary>How many bytes at the end start a character that continues in the next part (0 to 3).</summary>
-    private static int IncompleteTailLength(ReadOnlySpan<byte> span)
-    {
-        for (int i = 1; i <= Math.Min(3, span.Length); i++)
-        {
-            byte b = span[^i];
-            if ((b & 0xC0) == 0x80)
-            {
-                continue;
-            }
-
-            return SequenceLength(b) > i ? i : 0;
-        }
-
-        return 0;
-    }
-
-    // Invalid lead bytes count as 1 so that validation of the carried bytes fails.
-    private static int SequenceLength(byte lead) => lead switch
-    {
-        >= 0xC2 and <= 0xDF => 2,
-        >= 0xE0 and <= 0xEF => 3,
-        >= 0xF0 and <= 0xF4 => 4,
-        _ => 1,
-    };
 }

@@ -54,8 +54,8 @@ public static class Utf8Validator
         return carried == 0;
     }
 
-    /// <summary>How many bytes at the end start a character that continues in the next segment (0 to 3).</summary>
-    private static int IncompleteTailLength(ReadOnlySpan<byte> span)
+    /// <summary>How many bytes at the end start a character that continues in the next segment (0 to 3); shared with <see cref="Utf8Tracker"/>.</summary>
+    internal static int IncompleteTailLength(ReadOnlySpan<byte> span)
     {
         for (int i = 1; i <= Math.Min(3, span.Length); i++)
         {
@@ -72,7 +72,7 @@ public static class Utf8Validator
     }
 
     // Invalid lead bytes count as 1 so that validation of the carried bytes fails.
-    private static int SequenceLength(byte lead) => lead switch
+    internal static int SequenceLength(byte lead) => lead switch
     {
         >= 0xC2 and <= 0xDF => 2,
         >= 0xE0 and <= 0xEF => 3,
