@@ -71,7 +71,7 @@ public sealed partial class ResilientChannel
         }
 
         // Everything else, including what the relay will reject, goes on whole (with what checking it found).
-        WriteOutput(frame, inspection);
+        WriteOutput(frame, inspection, generation);
         return true;
     }
 
@@ -82,7 +82,7 @@ public sealed partial class ResilientChannel
             return false;
         }
 
-        WriteOversized(head); // the relay answers its request, if one waits: the one place that does
+        WriteOversized(head, generation); // the relay answers its request, if one waits: the one place that does
         return true;
     }
 
@@ -197,6 +197,7 @@ public sealed partial class ResilientChannel
         }
 
         _ = Task.Run(async () => await link.DisposeAsync()); // a dead link's close may block; never on this path
+        RefuseOutputOf(generation); // its output may never end (a dead TCP link): end its open line now, before the errors
         if (!_options.Reconnect)
         {
             CompleteOutput();

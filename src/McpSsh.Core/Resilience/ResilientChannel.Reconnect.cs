@@ -66,6 +66,7 @@ public sealed partial class ResilientChannel
                 }
 
                 writer.Stop();
+                RefuseOutputOf(generation);
                 _ = Task.Run(async () => await link.DisposeAsync());
                 continue;
             }

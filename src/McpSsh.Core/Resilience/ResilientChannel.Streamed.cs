@@ -13,6 +13,7 @@ public sealed partial class ResilientChannel
     private readonly List<byte[]> _heldOwnFrames = [];
     private bool _outputLineOpen;
     private int _outputLineGeneration;
+    private int _refusedOutputGeneration = -1; // links up to this one were declared lost: their output is refused
 
     private bool OnLinkPart(int generation, ReadOnlySequence<byte> part, IncrementalFrameInspector check)
     {
@@ -29,6 +30,12 @@ public sealed partial class ResilientChannel
                 return true;
             }
 
+            if (generation <= _refusedOutputGeneration)
+            {
+                return false; // declared lost after Heard said yes: its line was cut, nothing more of it goes on
+            }
+
+            CutOtherGenerationsLineLocked(generation);
             _outputLineOpen = true;
             _outputLineGeneration = generation;
             Interlocked.Increment(ref _delivering);
@@ -77,6 +84,12 @@ public sealed partial class ResilientChannel
                 return true;
             }
 
+            if (generation <= _refusedOutputGeneration)
+            {
+                return false;
+            }
+
+            CutOtherGenerationsLineLocked(generation);
             Interlocked.Increment(ref _delivering);
             try
             {
@@ -114,6 +127,56 @@ public sealed partial class ResilientChannel
 
             EndOutputLineLocked();
         }
+    }
+
+    /// <summary>
+    /// A link was declared lost (or its replay failed): its output may never end by itself (a dead TCP link sends no
+    /// EOF, and its close may block), so an open line of it is cut here, and whatever it still pushes is refused.
+    /// Without this the host's line would stay open for good and every later frame, the next link's too, would wait.
+    /// </summary>
+    private void RefuseOutputOf(int generation)
+    {
+        lock (_outputLock)
+        {
+            _refusedOutputGeneration = Math.Max(_refusedOutputGeneration, generation);
+            if (_outputLineOpen && _outputLineGeneration <= generation)
+            {
+                if (!_outputCompleted && _receiver is not null)
+                {
+                    _receiver.OnLineCut();
+                }
+
+                EndOutputLineLocked();
+            }
+        }
+    }
+
+    /// <summary>A whole frame from a link: refused once the link was declared lost; never pushed into another link's open line.</summary>
+    private bool AcceptLinkOutputLocked(int generation)
+    {
+        if (generation <= _refusedOutputGeneration)
+        {
+            return false;
+        }
+
+        CutOtherGenerationsLineLocked(generation);
+        return true;
+    }
+
+    /// <summary>A frame of one link must never go into a line another link left open: that line is cut first.</summary>
+    private void CutOtherGenerationsLineLocked(int generation)
+    {
+        if (!_outputLineOpen || _outputLineGeneration == generation)
+        {
+            return;
+        }
+
+        if (!_outputCompleted && _receiver is not null)
+        {
+            _receiver.OnLineCut();
+        }
+
+        EndOutputLineLocked();
     }
 
     private void EndOutputLineLocked()
