@@ -35,14 +35,16 @@ public sealed partial class ResilientChannel
             CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
-    /// <summary>A frame from a link counts as proof of life, unless the link was replaced (false: stop reading it).</summary>
+    /// <summary>A frame from a link counts as proof of life, unless the link was replaced or declared lost (false: stop reading it).</summary>
     private bool Heard(int generation)
     {
         lock (_lock)
         {
-            if (generation != _generation)
+            // A replaced link's late bytes; or a lost link's (its requests were answered -32000 "retry": an answer
+            // read after that would give the host two answers for one id).
+            if (generation != _generation || _state is LinkState.Disconnected or LinkState.Stopped)
             {
-                return false; // a replaced link's late bytes
+                return false;
             }
 
             _lastReceived = _time.GetTimestamp();
