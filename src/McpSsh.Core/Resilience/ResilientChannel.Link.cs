@@ -62,9 +62,16 @@ public sealed partial class ResilientChannel
             return false;
         }
 
+        RouteLinkFrame(generation, frame, inspection);
+        return true;
+    }
+
+    /// <summary>A whole line from a link that was heard: ours stays here, the rest goes to the relay.</summary>
+    private void RouteLinkFrame(int generation, ReadOnlySequence<byte> frame, in FrameInspection inspection)
+    {
         if (inspection.IsValid && TakeOwnFrame(inspection.Info, frame))
         {
-            return true;
+            return;
         }
 
         if (inspection.IsValid && inspection.Info.Kind == FrameKind.Response)
@@ -74,7 +81,6 @@ public sealed partial class ResilientChannel
 
         // Everything else, including what the relay will reject, goes on whole (with what checking it found).
         WriteOutput(frame, inspection, generation);
-        return true;
     }
 
     private bool OnLinkOversized(int generation, ReadOnlySequence<byte> head)
@@ -103,6 +109,7 @@ public sealed partial class ResilientChannel
                 if (info.Kind == FrameKind.Response)
                 {
                     _privateAnswers.Remove(info.Id!, out answered);
+                    _probeOutstanding = false; // a probe's answer (or the replay's): the far end answers again
                 }
             }
 

@@ -39,6 +39,7 @@ public sealed partial class ResilientChannel
                 writer = _writer;
                 generation = _generation;
                 probe = ++_unansweredProbes;
+                _probeOutstanding = true; // its answer may be long: such a line is held, not streamed (HeldLine.cs)
             }
 
             if (probe > _options.KeepaliveCountMax)

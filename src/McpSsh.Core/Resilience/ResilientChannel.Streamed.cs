@@ -4,9 +4,10 @@ using McpSsh.Relay;
 
 namespace McpSsh.Resilience;
 
-// A link's long lines, pushed in parts (issue 16), go on to the relay part by part. None of them is ours: the
-// relay's own traffic (keepalive, replay answers, an echo of them) is far below the streaming threshold, so the
-// private-id and listen-acknowledgement routing only ever looks at whole frames. Our own frames that come while a
+// A link's long lines, pushed in parts (issue 16), go on to the relay part by part. The relay's own traffic
+// (keepalive, replay answers) can be as long (a server's page of instructions, a low threshold): a line that starts
+// while one of our requests waits for its answer is held whole instead (ResilientChannel.HeldLine.cs), so the
+// private-id and listen-acknowledgement routing looks at whole frames only. Our own frames that come while a
 // streamed line is open wait until it ends, so they never land inside the host's line.
 public sealed partial class ResilientChannel
 {
@@ -21,6 +22,11 @@ public sealed partial class ResilientChannel
         {
             CutOutputLine(generation);
             return false;
+        }
+
+        if (HoldPart(generation, part))
+        {
+            return true; // may be our own answer: held whole until its end (ResilientChannel.HeldLine.cs)
         }
 
         lock (_outputLock)
@@ -62,6 +68,11 @@ public sealed partial class ResilientChannel
         {
             CutOutputLine(generation);
             return false;
+        }
+
+        if (EndHeldLine(generation, last, check, verdict))
+        {
+            return true;
         }
 
         if (verdict.IsValid && !check.IsOversized)
@@ -115,6 +126,7 @@ public sealed partial class ResilientChannel
     {
         lock (_outputLock)
         {
+            DropHeldLineLocked(generation);
             if (!_outputLineOpen || _outputLineGeneration != generation)
             {
                 return;
@@ -139,6 +151,7 @@ public sealed partial class ResilientChannel
         lock (_outputLock)
         {
             _refusedOutputGeneration = Math.Max(_refusedOutputGeneration, generation);
+            DropHeldLineLocked(generation);
             if (_outputLineOpen && _outputLineGeneration <= generation)
             {
                 if (!_outputCompleted && _receiver is not null)
