@@ -26,6 +26,23 @@ internal sealed partial class LinkWriter
         Abandon,
     }
 
+    /// <summary>
+    /// True while a streamed host line is open and all of it so far was written: the link waits for the HOST's next
+    /// bytes, not for the far end. Nothing else can go to the link meanwhile (probes are held behind the line), so
+    /// an unanswered probe then says nothing about the link. A far end that stops reading keeps a write in progress
+    /// or parts queued, so this stays false for it.
+    /// </summary>
+    public bool WaitsForHostMidLine
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lineOpen && !_closed && !_writing && _queue.Count == 0;
+            }
+        }
+    }
+
     /// <summary>The next bytes of the open line (opening it). False when the link failed or was stopped.</summary>
     public bool SendPart(ReadOnlySequence<byte> part) => EnqueuePart(part, Queued.Part);
 

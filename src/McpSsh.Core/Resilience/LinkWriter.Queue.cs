@@ -5,6 +5,28 @@ namespace McpSsh.Resilience;
 // The queue and the writer thread: what cannot be written inline goes here, in order, small frames joined.
 internal sealed partial class LinkWriter
 {
+    /// <summary>
+    /// How many bytes of whole frames may wait for the link before the host's reader waits too (as for the parts of a
+    /// streamed line, <see cref="PartQueueBytes"/>): memory then depends on this, not on how much the host sends to a
+    /// far end that stopped reading. Only the host's frames wait (<see cref="Send"/>); our own (<see cref="Enqueue"/>:
+    /// keepalive probes, replays, requests that waited for a link) never do, so they cannot deadlock the host's
+    /// reader, and they are small or already held elsewhere. The wait ends when the link is stopped.
+    /// </summary>
+    private const long FrameQueueBytes = 256 * 1024;
+
+    private long _queuedFrameBytes;
+
+    /// <summary>Under the lock, on the host's reader thread: waits while the queue is full. False when the link was stopped.</summary>
+    private bool WaitForQueueRoomLocked(long length)
+    {
+        while (!_closed && _queuedFrameBytes > 0 && _queuedFrameBytes + length > FrameQueueBytes)
+        {
+            Monitor.Wait(_gate);
+        }
+
+        return !_closed;
+    }
+
     /// <summary>Queues a frame for the writer thread; never blocks.</summary>
     public void Enqueue(ReadOnlySequence<byte> frame)
     {
@@ -45,7 +67,7 @@ internal sealed partial class LinkWriter
             }
 
             DropHeldLocked();
-
+            _queuedFrameBytes = 0;
             Monitor.PulseAll(_gate); // the writer thread, or a host thread waiting to stream a line
         }
     }
@@ -66,6 +88,7 @@ internal sealed partial class LinkWriter
         byte[] buffer = ArrayPool<byte>.Shared.Rent(checked((int)frame.Length));
         frame.CopyTo(buffer);
         (_lineOpen ? _held : _queue).Enqueue((buffer, (int)frame.Length, Queued.Frame)); // nothing goes inside a streamed line
+        _queuedFrameBytes += frame.Length;
         Monitor.PulseAll(_gate); // the writer thread, or a host thread waiting to stream a line
     }
 
@@ -119,14 +142,17 @@ internal sealed partial class LinkWriter
             }
             finally
             {
-                foreach ((byte[] buffer, _, _) in taken)
+                long written = 0;
+                foreach ((byte[] buffer, int length, Queued kind) in taken)
                 {
+                    written += kind == Queued.Frame ? length : 0;
                     Return(buffer);
                 }
 
                 taken.Clear();
                 lock (_gate)
                 {
+                    _queuedFrameBytes = Math.Max(0, _queuedFrameBytes - written); // Stop dropped the queue and counts from zero
                     _writing = false;
                     Monitor.PulseAll(_gate); // a host thread may wait to stream a line
                 }

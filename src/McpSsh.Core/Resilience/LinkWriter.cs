@@ -87,6 +87,11 @@ internal sealed partial class LinkWriter
                 || Interlocked.Read(ref _sentSinceHeard) + held + frame.Length > InlineBudgetBytes)
             {
                 QueueBurstLocked();
+                if (!WaitForQueueRoomLocked(frame.Length))
+                {
+                    return; // stopped while waiting: the link is lost and its owner answers the request
+                }
+
                 EnqueueCopy(frame);
                 return;
             }

@@ -35,14 +35,16 @@ public sealed partial class ResilientChannel
             CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
-    /// <summary>A frame from a link counts as proof of life, unless the link was replaced (false: stop reading it).</summary>
+    /// <summary>A frame from a link counts as proof of life, unless the link was replaced or declared lost (false: stop reading it).</summary>
     private bool Heard(int generation)
     {
         lock (_lock)
         {
-            if (generation != _generation)
+            // A replaced link's late bytes; or a lost link's (its requests were answered -32000 "retry": an answer
+            // read after that would give the host two answers for one id).
+            if (generation != _generation || _state is LinkState.Disconnected or LinkState.Stopped)
             {
-                return false; // a replaced link's late bytes
+                return false;
             }
 
             _lastReceived = _time.GetTimestamp();
@@ -60,9 +62,16 @@ public sealed partial class ResilientChannel
             return false;
         }
 
+        RouteLinkFrame(generation, frame, inspection);
+        return true;
+    }
+
+    /// <summary>A whole line from a link that was heard: ours stays here, the rest goes to the relay.</summary>
+    private void RouteLinkFrame(int generation, ReadOnlySequence<byte> frame, in FrameInspection inspection)
+    {
         if (inspection.IsValid && TakeOwnFrame(inspection.Info, frame))
         {
-            return true;
+            return;
         }
 
         if (inspection.IsValid && inspection.Info.Kind == FrameKind.Response)
@@ -71,8 +80,7 @@ public sealed partial class ResilientChannel
         }
 
         // Everything else, including what the relay will reject, goes on whole (with what checking it found).
-        WriteOutput(frame, inspection);
-        return true;
+        WriteOutput(frame, inspection, generation);
     }
 
     private bool OnLinkOversized(int generation, ReadOnlySequence<byte> head)
@@ -82,7 +90,7 @@ public sealed partial class ResilientChannel
             return false;
         }
 
-        WriteOversized(head); // the relay answers its request, if one waits: the one place that does
+        WriteOversized(head, generation); // the relay answers its request, if one waits: the one place that does
         return true;
     }
 
@@ -101,6 +109,7 @@ public sealed partial class ResilientChannel
                 if (info.Kind == FrameKind.Response)
                 {
                     _privateAnswers.Remove(info.Id!, out answered);
+                    _probeOutstanding = false; // a probe's answer (or the replay's): the far end answers again
                 }
             }
 
@@ -197,6 +206,7 @@ public sealed partial class ResilientChannel
         }
 
         _ = Task.Run(async () => await link.DisposeAsync()); // a dead link's close may block; never on this path
+        RefuseOutputOf(generation); // its output may never end (a dead TCP link): end its open line now, before the errors
         if (!_options.Reconnect)
         {
             CompleteOutput();

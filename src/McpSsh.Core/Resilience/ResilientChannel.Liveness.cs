@@ -24,6 +24,19 @@ public sealed partial class ResilientChannel
             }
 
             LinkWriter writer;
+            lock (_lock)
+            {
+                writer = _writer;
+            }
+
+            // The host is inside a streamed line and paused: a probe could only wait behind it, unsent, so it is not
+            // sent or counted (the far end has taken every byte). A far end that stops reading is still caught: a
+            // write of the line is then in progress or queued, and the probes count.
+            if (writer.WaitsForHostMidLine)
+            {
+                continue;
+            }
+
             int generation;
             int probe;
             double idle;
@@ -39,6 +52,7 @@ public sealed partial class ResilientChannel
                 writer = _writer;
                 generation = _generation;
                 probe = ++_unansweredProbes;
+                _probeOutstanding = true; // its answer may be long: such a line is held, not streamed (HeldLine.cs)
             }
 
             if (probe > _options.KeepaliveCountMax)

@@ -117,13 +117,19 @@ public sealed partial class ResilientChannel
         }
     }
 
-    private void WriteOutput(ReadOnlySequence<byte> frame, in FrameInspection inspection)
+    /// <param name="generation">The link the frame came from (refused once it was declared lost), or -1 for our own.</param>
+    private void WriteOutput(ReadOnlySequence<byte> frame, in FrameInspection inspection, int generation = -1)
     {
         lock (_outputLock)
         {
             if (_outputCompleted || _receiver is null)
             {
                 return; // the host is gone (or, misused, the relay has not asked yet: nothing can be read before it does)
+            }
+
+            if (generation >= 0 && !AcceptLinkOutputLocked(generation))
+            {
+                return;
             }
 
             // The relay runs here, on this thread: the call returns once the frame is on stdout (a host that
@@ -145,11 +151,11 @@ public sealed partial class ResilientChannel
     }
 
     /// <summary>A line over the limit from the current link: its head goes to the relay, which answers its request.</summary>
-    private void WriteOversized(ReadOnlySequence<byte> head)
+    private void WriteOversized(ReadOnlySequence<byte> head, int generation)
     {
         lock (_outputLock)
         {
-            if (_outputCompleted || _receiver is null)
+            if (_outputCompleted || _receiver is null || !AcceptLinkOutputLocked(generation))
             {
                 return;
             }

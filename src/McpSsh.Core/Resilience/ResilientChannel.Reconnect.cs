@@ -53,6 +53,7 @@ public sealed partial class ResilientChannel
                 _state = LinkState.Replaying;
                 _lastReceived = _time.GetTimestamp();
                 _unansweredProbes = 0;
+                _probeOutstanding = false;
             }
 
             StartPump(link, generation);
@@ -66,6 +67,7 @@ public sealed partial class ResilientChannel
                 }
 
                 writer.Stop();
+                RefuseOutputOf(generation);
                 _ = Task.Run(async () => await link.DisposeAsync());
                 continue;
             }
