@@ -6,66 +6,12 @@ namespace McpSsh.Tests.Relay;
 
 public class StreamFrameSinkPartsTests
 {
-    /// <summary>A stream that keeps what was written; can be told to fail.</summary>
-    private sealed class Recorder : Stream
-    {
-        private readonly MemoryStream _all = new();
-
-        public bool Broken { get; set; }
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => _all.Length;
-
-        public override long Position { get => _all.Position; set => throw new NotSupportedException(); }
-
-        public string Text
-        {
-            get
-            {
-                lock (_all)
-                {
-                    return Encoding.UTF8.GetString(_all.ToArray());
-                }
-            }
-        }
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            if (Broken)
-            {
-                throw new IOException("broken pipe");
-            }
-
-            lock (_all)
-            {
-                _all.Write(buffer);
-            }
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
-
     private static ReadOnlySequence<byte> Bytes(string text) => new(Encoding.UTF8.GetBytes(text));
 
     [Fact]
     public void PartsThenEnd_MakeOneLine_AfterTheFramesHeldBeforeIt()
     {
-        var stream = new Recorder();
+        var stream = new WriteLog();
         var sink = new StreamFrameSink(stream);
         sink.WriteHeld(Bytes("{\"id\":1}"));
         sink.WritePart(Bytes("{\"id\":2,"));
@@ -79,7 +25,7 @@ public class StreamFrameSinkPartsTests
     [Fact]
     public void AnotherWriter_WaitsForTheOpenLine_AndNeverLandsInsideIt()
     {
-        var stream = new Recorder();
+        var stream = new WriteLog();
         var sink = new StreamFrameSink(stream);
         sink.WritePart(Bytes("{\"result\":\"aaa"));
         var other = new Thread(() => sink.Write(Bytes("{\"error\":1}"))) { IsBackground = true };
@@ -96,7 +42,7 @@ public class StreamFrameSinkPartsTests
     [Fact]
     public void AnAbandonedLine_IsEndedWithANewline_SoItsReaderRejectsIt_AndTheNextFrameIsWhole()
     {
-        var stream = new Recorder();
+        var stream = new WriteLog();
         var sink = new StreamFrameSink(stream);
         Assert.False(sink.AbandonLine());
         sink.WritePart(Bytes("{\"result\":\"trunc"));
@@ -108,7 +54,7 @@ public class StreamFrameSinkPartsTests
     [Fact]
     public void ABrokenStream_MidLine_ClosesTheLine_SoOtherWritersAreNotStuck()
     {
-        var stream = new Recorder();
+        var stream = new WriteLog();
         var sink = new StreamFrameSink(stream);
         sink.WritePart(Bytes("{\"a\":"));
         stream.Broken = true;

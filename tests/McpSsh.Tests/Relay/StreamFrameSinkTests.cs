@@ -6,44 +6,6 @@ namespace McpSsh.Tests.Relay;
 
 public class StreamFrameSinkTests
 {
-    /// <summary>Records each write the sink makes (a syscall on stdout, a packet on an exec channel).</summary>
-    private sealed class WriteLog : Stream
-    {
-        private readonly MemoryStream _all = new();
-
-        public List<string> Writes { get; } = [];
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => _all.Length;
-
-        public override long Position { get => _all.Position; set => throw new NotSupportedException(); }
-
-        public byte[] ToArray() => _all.ToArray();
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            Writes.Add(Encoding.UTF8.GetString(buffer));
-            _all.Write(buffer);
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
-
     private static ReadOnlySequence<byte> Frame(string text) => new(Encoding.UTF8.GetBytes(text));
 
     [Fact]
