@@ -18,70 +18,6 @@ namespace McpSsh.Tests.Resilience;
 /// </summary>
 public class Attack16LargeReplayAnswerTests
 {
-    /// <summary>A link whose reader signals each read it made, so a test can make a line span two reads for sure.</summary>
-    private sealed class ReadSignallingLink : IRemoteChannel
-    {
-        private readonly Pipe _output = new();
-        private readonly System.Threading.Channels.Channel<string> _sent = System.Threading.Channels.Channel.CreateUnbounded<string>();
-
-        public SemaphoreSlim Reads { get; } = new(0);
-
-        public bool CanHalfClose => false;
-
-        public string CloseReason => "test link";
-
-        public void SendFrame(System.Buffers.ReadOnlySequence<byte> frame, in McpSsh.JsonRpc.FrameInfo info)
-        {
-            foreach (string line in Encoding.UTF8.GetString(frame).Split('\n'))
-            {
-                _sent.Writer.TryWrite(line);
-            }
-        }
-
-        public void CompleteInput()
-        {
-        }
-
-        public Task<bool> DeliverOutputAsync(IFrameReceiver receiver) =>
-            RawChannelOutput.ReadOnOwnThread(new Signalling(_output.Reader.AsStream(), Reads), "attack16 link reader", receiver, static _ => { });
-
-        public async Task<string> NextSentAsync() => await _sent.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-
-        public async Task RemoteWritesAsync(string text) => await _output.Writer.WriteAsync(Encoding.UTF8.GetBytes(text));
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-        private sealed class Signalling(Stream inner, SemaphoreSlim reads) : Stream
-        {
-            public override bool CanRead => true;
-
-            public override bool CanSeek => false;
-
-            public override bool CanWrite => false;
-
-            public override long Length => throw new NotSupportedException();
-
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-            public override int Read(byte[] buffer, int offset, int count)
-            {
-                int read = inner.Read(buffer, offset, count);
-                reads.Release();
-                return read;
-            }
-
-            public override void Flush()
-            {
-            }
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
-
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        }
-    }
-
     [Fact]
     public async Task AReplayedInitializesAnswerAboveTheThreshold_StaysWithTheRelay_AndTheSessionReconnects()
     {
@@ -105,7 +41,7 @@ public class Attack16LargeReplayAnswerTests
 
         first.RemoteEnds(); // the link drops; the next one gets the session replayed
         await connector.AttemptedAsync(1);
-        var second = new ReadSignallingLink();
+        var second = new PipeLink();
         connector.Succeed(second);
 
         JsonNode replayed = JsonNode.Parse(await second.NextSentAsync())!;
@@ -115,7 +51,7 @@ public class Attack16LargeReplayAnswerTests
         string answer = "{\"jsonrpc\":\"2.0\",\"id\":" + privateId + ",\"result\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"s\",\"version\":\"1\"},\"instructions\":\"" + instructions + "\"}}\n";
         // As a socket delivers it: in two reads (the first past the threshold), as any answer longer than a packet comes.
         await second.RemoteWritesAsync(answer[..2000]);
-        Assert.True(await second.Reads.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(await second.ReadsDone.WaitAsync(TimeSpan.FromSeconds(10)));
         await second.RemoteWritesAsync(answer[2000..]);
 
         // The replay goes on (notifications/initialized), then the host's next call goes out on the new link.

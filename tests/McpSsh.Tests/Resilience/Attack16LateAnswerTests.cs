@@ -18,86 +18,10 @@ namespace McpSsh.Tests.Resilience;
 /// </summary>
 public class Attack16LateAnswerTests
 {
-    private sealed class FlakyLink : IRemoteChannel
-    {
-        private readonly Pipe _output = new();
-
-        public volatile bool FailWrites;
-
-        public SemaphoreSlim SentOne { get; } = new(0);
-
-        public bool CanHalfClose => false;
-
-        public string CloseReason => "flaky link";
-
-        public void SendFrame(ReadOnlySequence<byte> frame, in FrameInfo info)
-        {
-            if (FailWrites)
-            {
-                throw new IOException("write failed");
-            }
-
-            SentOne.Release();
-        }
-
-        public void CompleteInput()
-        {
-        }
-
-        /// <summary>Released each time the link's reader asks for more: what it read before is handled by then.</summary>
-        public SemaphoreSlim ReadsAsked { get; } = new(0);
-
-        /// <summary>The reader's end (a refused frame stops it).</summary>
-        public Task<bool> Reading { get; private set; } = Task.FromResult(false);
-
-        public Task<bool> DeliverOutputAsync(IFrameReceiver receiver) =>
-            Reading = RawChannelOutput.ReadOnOwnThread(new AskSignalling(_output.Reader.AsStream(), ReadsAsked), "attack16 flaky reader", receiver, static _ => { });
-
-        /// <summary>True once the reader handled what it had and either asked for more or stopped reading.</summary>
-        public async Task<bool> HandledAsync()
-        {
-            Task asked = ReadsAsked.WaitAsync(Wait);
-            return await Task.WhenAny(asked, Reading).WaitAsync(Wait) == Reading || await (Task<bool>)asked;
-        }
-
-        public async Task RemoteWritesAsync(string text) => await _output.Writer.WriteAsync(Encoding.UTF8.GetBytes(text));
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask; // the close has not reached the reader yet
-
-        private sealed class AskSignalling(Stream inner, SemaphoreSlim asked) : Stream
-        {
-            public override bool CanRead => true;
-
-            public override bool CanSeek => false;
-
-            public override bool CanWrite => false;
-
-            public override long Length => throw new NotSupportedException();
-
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-            public override int Read(byte[] buffer, int offset, int count)
-            {
-                asked.Release();
-                return inner.Read(buffer, offset, count);
-            }
-
-            public override void Flush()
-            {
-            }
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
-
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        }
-    }
-
     [Fact]
     public async Task AnAnswerFromALinkAlreadyDeclaredLost_DoesNotReachTheHostAfterItsRequestWasFailed()
     {
-        var first = new FlakyLink();
+        var first = new PipeLink();
         var connector = new LinkConnector();
         var channel = new ResilientChannel(first, connector.ConnectAsync, new ResilienceOptions { Keepalive = TimeSpan.Zero, Endpoint = "host:22" }, NullLogger.Instance);
         Delivering(channel);
@@ -124,7 +48,7 @@ public class Attack16LateAnswerTests
         Assert.True(await first.HandledAsync(), "the old link's reader handled the late answer");
 
         // The next link's first frame marks the point by which the late answer would have reached the host.
-        var second = new FlakyLink();
+        var second = new PipeLink();
         connector.Succeed(second);
         await second.RemoteWritesAsync("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/marker\"}\n");
         string next = await NextLineAsync(channel.Output);

@@ -20,47 +20,6 @@ public class Attack16LinkLostMidLineTests
 {
     private const long Threshold = 4096;
 
-    /// <summary>A link whose output never ends by itself (not even on dispose), and whose writes can be made to fail.</summary>
-    private sealed class SilentLink : IRemoteChannel
-    {
-        private readonly Pipe _output = new();
-
-        public volatile bool FailWrites;
-
-        public List<string> Sent { get; } = [];
-
-        public SemaphoreSlim SentOne { get; } = new(0);
-
-        public bool CanHalfClose => false;
-
-        public string CloseReason => "silent link";
-
-        public void SendFrame(ReadOnlySequence<byte> frame, in FrameInfo info)
-        {
-            if (FailWrites)
-            {
-                throw new IOException("the link's socket is dead");
-            }
-
-            lock (Sent)
-            {
-                Sent.AddRange(Encoding.UTF8.GetString(frame).Split('\n'));
-            }
-
-            SentOne.Release();
-        }
-
-        public void CompleteInput()
-        {
-        }
-
-        public Task<bool> DeliverOutputAsync(IFrameReceiver receiver) =>
-            RawChannelOutput.ReadOnOwnThread(_output.Reader.AsStream(), "attack16 link reader", receiver, static _ => { });
-
-        public async Task RemoteWritesAsync(string text) => await _output.Writer.WriteAsync(Encoding.UTF8.GetBytes(text));
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask; // a dead link's close does not reach its reader
-    }
 
     [Fact]
     public async Task LinkLostByAFailedWrite_WhileItsAnswerIsMidLine_TheErrorsAndTheNextLinksAnswersStillReachTheHost()
@@ -68,7 +27,7 @@ public class Attack16LinkLostMidLineTests
         var stdin = new Pipe();
         var host = new StreamedRemoteFramesTests.HostStream();
         var connector = new LinkConnector();
-        var first = new SilentLink();
+        var first = new PipeLink();
         var channel = new ResilientChannel(first, connector.ConnectAsync,
             new ResilienceOptions { Keepalive = TimeSpan.Zero, Endpoint = "host:22" }, NullLogger.Instance);
         Task<RelayResult> run = new RelaySession(stdin.Reader, new StreamFrameSink(host), channel,
@@ -87,7 +46,7 @@ public class Attack16LinkLostMidLineTests
         await stdin.Writer.WriteAsync(Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\"}\n"));
         await connector.AttemptedAsync(1);
 
-        var second = new SilentLink();
+        var second = new PipeLink();
         connector.Succeed(second);
         await stdin.Writer.WriteAsync(Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}\n"));
         Assert.True(await second.SentOne.WaitAsync(LinkHarness.Wait), "the new link got the next request");
@@ -112,7 +71,7 @@ public class Attack16LinkLostMidLineTests
         var stdin = new Pipe();
         var host = new StreamedRemoteFramesTests.HostStream();
         var connector = new LinkConnector();
-        var first = new SilentLink();
+        var first = new PipeLink();
         var channel = new ResilientChannel(first, connector.ConnectAsync,
             new ResilienceOptions { Keepalive = TimeSpan.FromSeconds(15), KeepaliveCountMax = 1, Endpoint = "host:22" }, NullLogger.Instance, time);
         Task<RelayResult> run = new RelaySession(stdin.Reader, new StreamFrameSink(host), channel,
@@ -136,7 +95,7 @@ public class Attack16LinkLostMidLineTests
         time.Advance(TimeSpan.FromSeconds(5));
         await connector.AttemptedAsync(1);
 
-        var second = new SilentLink();
+        var second = new PipeLink();
         connector.Succeed(second);
         await stdin.Writer.WriteAsync(Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}\n"));
         Assert.True(await second.SentOne.WaitAsync(LinkHarness.Wait), "the new link got the next request");
