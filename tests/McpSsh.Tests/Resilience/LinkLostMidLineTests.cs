@@ -12,11 +12,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace McpSsh.Tests.Resilience;
 
 /// <summary>
-/// attack16: a link declared lost while its output is inside a streamed line, where the lost link's output does
+/// Guards a defect an attack on issue 16 found (fixed since): a link declared lost while its output is inside a streamed line, where the lost link's output does
 /// not end (a dead TCP link: no more bytes, no EOF; its close may block, so nothing wakes the reader). The relay's
 /// host line stays open, so the lost link's error answers and everything the NEXT link sends wait behind it.
 /// </summary>
-public class Attack16LinkLostMidLineTests
+public class LinkLostMidLineTests
 {
     private const long Threshold = 4096;
 

@@ -7,13 +7,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace McpSsh.Tests.Relay;
 
 /// <summary>
-/// attack16: a server that writes its last answer without a newline and exits. RawChannelOutput.End promises "what is
+/// Guards a defect an attack on issue 16 found (fixed since): a server that writes its last answer without a newline and exits. RawChannelOutput.End promises "what is
 /// left without a newline is one last line" (LineFrameReader.TryReadFinal). Relayed whole (short line, or
 /// streaming off) that answer is the output's last line and reaches the host once (since 60371a0). Streamed, the
 /// relay calls it a line cut by the link's end: the host gets the very same complete answer (ended by the bare
 /// newline) AND a -32000 error for the same id, and the session counts the request as failed.
 /// </summary>
-public class Attack16LastLineWithoutNewlineTests
+public class LastLineWithoutNewlineTests
 {
     [Theory]
     [InlineData(long.MaxValue)] // whole: the baseline (passes since 60371a0; failed before it: the line was dropped)

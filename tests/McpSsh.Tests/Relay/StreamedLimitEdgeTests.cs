@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace McpSsh.Tests.Relay;
 
 /// <summary>attack16: an answer exactly at --max-frame-bytes and ±1, with LF or CRLF: streamed must decide as whole does.</summary>
-public class Attack16LimitEdgeTests
+public class StreamedLimitEdgeTests
 {
     private const int Max = 20_000;
 

@@ -6,11 +6,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace McpSsh.Tests.Relay;
 
 /// <summary>
-/// attack16: a blank line (only spaces) is skipped by the whole-frame path (LineFrameReader.IsBlank); a long one is
+/// Guards a defect an attack on issue 16 found (fixed since): a blank line (only spaces) is skipped by the whole-frame path (LineFrameReader.IsBlank); a long one is
 /// streamed instead: its spaces go to the host part by part and the line is then "abandoned" with a newline, so the
 /// host's parser gets a line of hundreds of KB of spaces it must reject.
 /// </summary>
-public class Attack16BlankLineTests
+public class StreamedBlankLineTests
 {
     [Theory]
     [InlineData(long.MaxValue)] // whole: passes

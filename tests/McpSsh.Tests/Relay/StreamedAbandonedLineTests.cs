@@ -9,12 +9,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace McpSsh.Tests.Relay;
 
 /// <summary>
-/// attack16: a streamed line is "ended with a bare newline so its reader's parser rejects it" when it turns out
+/// Guards a defect an attack on issue 16 found (fixed since): a streamed line is "ended with a bare newline so its reader's parser rejects it" when it turns out
 /// malformed or too large. That only holds if what went before the newline is not already a whole JSON value.
 /// When the damage (trailing garbage, bytes past the limit) comes after the value's closing brace and in a later
 /// part, the reader gets a complete, valid message and ALSO the relay's error for the same id.
 /// </summary>
-public class Attack16AbandonedLineTests
+public class StreamedAbandonedLineTests
 {
     private const long Threshold = 4096;
     private readonly Pipe _stdin = new();

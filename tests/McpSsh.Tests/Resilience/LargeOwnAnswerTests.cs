@@ -9,14 +9,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace McpSsh.Tests.Resilience;
 
 /// <summary>
-/// attack16: "None of [the streamed lines] is ours: the relay's own traffic (keepalive, replay answers) is far below
+/// Guards a defect an attack on issue 16 found (fixed since): "None of [the streamed lines] is ours: the relay's own traffic (keepalive, replay answers) is far below
 /// the streaming threshold" (ResilientChannel.Streamed.cs). The threshold may be set as low as 1024 bytes
 /// (MCP_SSH_STREAM_ABOVE_BYTES), and an initialize result with instructions is easily larger: the replayed
 /// initialize's answer, under a private id, is then streamed to the HOST instead of to the replay waiting for it.
 /// The host gets a second initialize result under an id it never sent, and the replay times out: the session never
 /// reconnects.
 /// </summary>
-public class Attack16LargeReplayAnswerTests
+public class LargeOwnAnswerTests
 {
     [Fact]
     public async Task AReplayedInitializesAnswerAboveTheThreshold_StaysWithTheRelay_AndTheSessionReconnects()

@@ -9,12 +9,12 @@ using static McpSsh.Tests.Resilience.LinkHarness;
 namespace McpSsh.Tests.Resilience;
 
 /// <summary>
-/// attack16: keepalive while the HOST is slow inside a streamed line. The link is fine and the far end has read
+/// Guards a defect an attack on issue 16 found (fixed since): keepalive while the HOST is slow inside a streamed line. The link is fine and the far end has read
 /// every byte sent; the probes cannot go (nothing goes inside the line), so they are never sent, yet each counts
 /// as unanswered: after Keepalive x (KeepaliveCountMax + 1) of host silence mid-line the link is declared dead
 /// ("no answer to N keepalive probe(s)") and the host's request is failed, for a probe the far end never saw.
 /// </summary>
-public class Attack16KeepaliveMidLineTests
+public class KeepaliveMidHostLineTests
 {
     private readonly ManualTimeProvider _time = new();
 

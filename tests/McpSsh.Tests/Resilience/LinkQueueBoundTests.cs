@@ -7,11 +7,11 @@ using static McpSsh.Tests.Resilience.LinkHarness;
 namespace McpSsh.Tests.Resilience;
 
 /// <summary>
-/// attack16: memory while the far end stops reading. A streamed host line is bounded (the host's reader waits
+/// Guards a defect an attack on issue 16 found (fixed since): memory while the far end stops reading. A streamed host line is bounded (the host's reader waits
 /// beyond 256 KiB unwritten); whole frames just under the streaming threshold are not: each is copied into the
 /// link writer's queue, so a host that keeps sending grows the process by the sum of its messages.
 /// </summary>
-public class Attack16UnboundedQueueTests
+public class LinkQueueBoundTests
 {
     [Fact]
     public async Task FramesJustUnderTheThreshold_ToASlowFarEnd_AreHeldBack_NotQueuedWithoutBound()

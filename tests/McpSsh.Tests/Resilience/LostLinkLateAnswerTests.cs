@@ -11,12 +11,12 @@ using static McpSsh.Tests.Resilience.LinkHarness;
 namespace McpSsh.Tests.Resilience;
 
 /// <summary>
-/// attack16: the in-flight table and a link declared lost while its output still flows (a failed write; keepalive on
+/// Guards a defect an attack on issue 16 found (fixed since): the in-flight table and a link declared lost while its output still flows (a failed write; keepalive on
 /// a server that was only busy). OnLinkLost answers every request sent on the link with -32000; an answer the old
 /// link delivers before the next link replaces it still passes Heard(generation) (it checks the generation only,
 /// not that the link was declared lost) and goes to the host too: two answers for one id.
 /// </summary>
-public class Attack16LateAnswerTests
+public class LostLinkLateAnswerTests
 {
     [Fact]
     public async Task AnAnswerFromALinkAlreadyDeclaredLost_DoesNotReachTheHostAfterItsRequestWasFailed()
