@@ -15,13 +15,16 @@ public sealed partial class ResilientChannel
     private ArrayBufferWriter<byte>? _heldLine; // guarded by _outputLock
     private int _heldLineGeneration;
     private bool _probeOutstanding; // guarded by _lock: a keepalive probe went out and no private answer came yet
+    private long _probeSentAt; // guarded by _lock
 
     /// <summary>True when a line from the link may be the answer to one of our own requests (checked as the line starts).</summary>
     private bool OwnAnswerMayCome()
     {
         lock (_lock)
         {
-            return _privateAnswers.Count > 0 || _probeOutstanding;
+            // A probe's answer comes at once from a live MCP server; one that never comes (a far end that does not
+            // answer pings but keeps talking) holds long lines for one keepalive period at most, not for good.
+            return _privateAnswers.Count > 0 || (_probeOutstanding && _time.GetElapsedTime(_probeSentAt) < _options.Keepalive);
         }
     }
 

@@ -109,8 +109,11 @@ public sealed partial class ResilientChannel
                 if (info.Kind == FrameKind.Response)
                 {
                     _privateAnswers.Remove(info.Id!, out answered);
-                    _probeOutstanding = false; // a probe's answer (or the replay's): the far end answers again
                 }
+
+                // A probe's answer, or its echo (a far end like cat sends the request back): either way no answer of
+                // ours is still to come in a later line, so long lines stream again.
+                _probeOutstanding = false;
             }
 
             answered?.TrySetResult(frame.ToArray());

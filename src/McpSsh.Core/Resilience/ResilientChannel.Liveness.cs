@@ -53,6 +53,7 @@ public sealed partial class ResilientChannel
                 generation = _generation;
                 probe = ++_unansweredProbes;
                 _probeOutstanding = true; // its answer may be long: such a line is held, not streamed (HeldLine.cs)
+                _probeSentAt = _time.GetTimestamp();
             }
 
             if (probe > _options.KeepaliveCountMax)
