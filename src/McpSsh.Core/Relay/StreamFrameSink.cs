@@ -51,12 +51,14 @@ public sealed partial class StreamFrameSink(Stream stream) : IFrameSink
         }
     }
 
-    /// <summary>Disposes the stream once no write is in progress (for a channel input: sends EOF).</summary>
+    /// <summary>Disposes the stream once no write is in progress (for a channel input: sends EOF); a streamed line still open is abandoned first.</summary>
     public void Close()
     {
         lock (_lock)
         {
-            WaitForLineLocked();
+            // A line still open now is one nobody will end (its writer stopped: SIGTERM, a broken stdin, a lost
+            // link): end it so the reader rejects it, instead of waiting for good.
+            AbandonLine();
             stream.Dispose();
         }
     }
