@@ -10,7 +10,7 @@ namespace McpSsh.Tests.Cli;
 public class HostErrorAnswerBoundTests
 {
     /// <summary>stdin that never ends: every read returns one more request line.</summary>
-    private sealed class EndlessRequests : Stream
+    private sealed class EndlessRequests : Support.ReadOnlyTestStream
     {
         private static readonly byte[] Line = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n");
 
@@ -27,16 +27,6 @@ public class HostErrorAnswerBoundTests
             Line.AsSpan(0, n).CopyTo(buffer.Span);
             return ValueTask.FromResult(n);
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public class RawChannelOutputTests
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
 
     /// <summary>A blocking stream whose every read returns the next chunk the test added (or 0 once it ended).</summary>
-    private sealed class ChunkStream : Stream
+    private sealed class ChunkStream : Support.ReadOnlyTestStream
     {
         private readonly BlockingCollection<Func<byte[]>> _chunks = [];
 
@@ -36,16 +36,6 @@ public class RawChannelOutputTests
             chunk.CopyTo(buffer, offset);
             return chunk.Length;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Notes every call in order: "Kind id-or-method valid | text", "oversized | head", "burst".</summary>

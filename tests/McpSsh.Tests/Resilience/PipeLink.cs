@@ -73,18 +73,8 @@ internal sealed class PipeLink : IRemoteChannel
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask; // the close never reaches the reader
 
-    private sealed class Signalling(Stream inner, SemaphoreSlim asked, SemaphoreSlim done) : Stream
+    private sealed class Signalling(Stream inner, SemaphoreSlim asked, SemaphoreSlim done) : Support.ReadOnlyTestStream
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
         public override int Read(byte[] buffer, int offset, int count)
         {
             asked.Release();
@@ -92,15 +82,5 @@ internal sealed class PipeLink : IRemoteChannel
             done.Release();
             return read;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
