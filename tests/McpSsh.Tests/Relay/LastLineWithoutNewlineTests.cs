@@ -16,8 +16,8 @@ namespace McpSsh.Tests.Relay;
 public class LastLineWithoutNewlineTests
 {
     [Theory]
-    [InlineData(long.MaxValue)] // whole: the baseline (passes since 60371a0; failed before it: the line was dropped)
-    [InlineData(4096L)] // streamed: fails, the answer AND a -32000 for its id
+    [InlineData(long.MaxValue)] // whole (the line was dropped before 60371a0)
+    [InlineData(4096L)] // streamed (got the answer AND a -32000 for its id before the fix)
     public async Task ALastAnswerWithoutNewline_ThenEof_ReachesTheHostOnce_AsForAShortLine(long streamAbove)
     {
         var stdin = new Pipe();

@@ -13,8 +13,8 @@ namespace McpSsh.Tests.Relay;
 public class StreamedBlankLineTests
 {
     [Theory]
-    [InlineData(long.MaxValue)] // whole: passes
-    [InlineData(4096L)] // streamed: fails
+    [InlineData(long.MaxValue)] // whole
+    [InlineData(4096L)] // streamed (the spaces reached the host before the fix)
     public async Task ALongBlankLineFromTheServer_IsSkipped_AsAShortOneIs(long streamAbove)
     {
         var stdin = new Pipe();
